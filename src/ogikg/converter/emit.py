@@ -1,0 +1,308 @@
+"""Last stage of the pipeline: a parsed report as N-Quads in its own named graph.
+
+The output is built as text rather than through an RDF library: a report has a few thousand
+quads and conversion must run at hundreds of reports per second per core. Terms are escaped
+per the N-Triples grammar; the layout of the graph (Data Cube observations, form cells without a
+value, provenance) is documented in the ontology (cube.ttl, core.ttl).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+
+from ogikg import __version__, iris
+from ogikg.converter.model import Cell, ParsedReport, Template, ValueStatus
+from ogikg.ontology.catalogue import Catalogue, catalogue
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
+SKOS_BROADER = "http://www.w3.org/2004/02/skos/core#broader"
+QB = "http://purl.org/linked-data/cube#"
+PROV = "http://www.w3.org/ns/prov#"
+DCT = "http://purl.org/dc/terms/"
+ORG = "http://www.w3.org/ns/org#"
+SCHEMA = "http://schema.org/"
+OGI = iris.VOCAB
+
+_STATUS_LOCAL = {
+    ValueStatus.REPORTED: "reported",
+    ValueStatus.BLANK: "blank",
+    ValueStatus.NOT_APPLICABLE: "notApplicable",
+    ValueStatus.ILLEGIBLE: "illegible",
+    ValueStatus.UNCERTAIN: "uncertain",
+}
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+_NEEDS_ESCAPE = frozenset('\\"\n\r')
+
+
+def _literal(text: str, datatype: str | None = None, lang: str | None = None) -> str:
+    if not _NEEDS_ESCAPE.isdisjoint(text):
+        text = text.translate(_ESCAPES)
+    if lang:
+        return f'"{text}"@{lang}'
+    if datatype:
+        return f'"{text}"^^<{datatype}>'
+    return f'"{text}"'
+
+
+def _number(value: int | Decimal) -> str:
+    if isinstance(value, int):
+        return _literal(str(value), XSD + "integer")
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    # xsd:decimal canonical form keeps one fractional digit
+    return _literal(text if "." in text else text + ".0", XSD + "decimal")
+
+
+def canonical_text(value: int | Decimal) -> str:
+    """The value as the data states it (used to decide whether the printed text must be kept)."""
+    return str(value) if isinstance(value, int) else format(value.normalize(), "f")
+
+
+def _iri_safe(url: str) -> bool:
+    return url.startswith(("http://", "https://")) and not any(c in url for c in ' <>"{}|\\^`')
+
+
+class _Quads:
+    """Accumulates quads of one graph."""
+
+    def __init__(self, graph: str) -> None:
+        self._suffix = f" <{graph}> .\n"
+        self.lines: list[str] = []
+
+    def add(self, subject: str, predicate: str, obj: str) -> None:
+        """``obj`` is an already-serialised term (``<iri>`` or a literal)."""
+        self.lines.append(f"<{subject}> <{predicate}> {obj}{self._suffix}")
+
+    def iri(self, subject: str, predicate: str, obj: str) -> None:
+        self.lines.append(f"<{subject}> <{predicate}> <{obj}>{self._suffix}")
+
+
+def report_iris_for(report: ParsedReport) -> iris.ReportIris:
+    agency = report.metadata.agency
+    key = iris.agency_key(agency.adcode, agency.body, agency.name) if agency else None
+    return iris.report_iris(key, report.metadata.year, report.metadata.is_summary, report.document.sha256)
+
+
+def emit_report(
+    report: ParsedReport,
+    converted_at: datetime,
+    *,
+    display_path: str | None = None,
+    area_lookup: Callable[[str], tuple[str, str | None]] | None = None,
+) -> tuple[iris.ReportIris, str]:
+    """The report's named graph as N-Quads text, with the IRIs it was given.
+
+    ``area_lookup(adcode)`` gives (full area name, parent adcode) so the area can be described;
+    ``display_path`` is the source path as the user named it.
+    """
+    cat = catalogue()
+    ids = report_iris_for(report)
+    quads = _Quads(ids.graph)
+    meta = report.metadata
+    doc = report.document
+
+    quads.iri(ids.report, RDF_TYPE, OGI + "AnnualReport")
+    quads.iri(ids.report, OGI + "template", iris.TEMPLATE + report.template.value)
+    quads.iri(ids.report, OGI + "agency", ids.agency)
+    quads.iri(ids.report, OGI + "sourceFile", ids.source)
+    quads.iri(ids.report, OGI + "reportGraph", ids.graph)
+    quads.iri(ids.report, OGI + "qualityGraph", ids.quality_graph)
+    quads.iri(ids.report, PROV + "wasGeneratedBy", ids.activity)
+    quads.add(ids.report, OGI + "isSummary", _literal("true" if meta.is_summary else "false", XSD + "boolean"))
+    if meta.year:
+        quads.add(ids.report, OGI + "reportYear", _literal(str(meta.year), XSD + "gYear"))
+    if meta.title:
+        quads.add(ids.report, DCT + "title", _literal(meta.title, lang="zh-Hans"))
+        quads.add(ids.report, RDFS_LABEL, _literal(meta.title, lang="zh-Hans"))
+    if meta.published:
+        quads.add(ids.report, DCT + "issued", _literal(meta.published.isoformat(), XSD + "date"))
+    if meta.index_number:
+        quads.add(ids.report, OGI + "indexNumber", _literal(meta.index_number))
+    if meta.source_url:
+        if _iri_safe(meta.source_url):
+            quads.iri(ids.report, OGI + "sourceUrl", meta.source_url)
+        else:
+            quads.add(ids.report, OGI + "sourceUrl", _literal(meta.source_url))
+    for warning in (*doc.warnings, *meta.warnings, *report.warnings):
+        quads.add(ids.report, OGI + "warning", _literal(warning, lang="zh-Hans" if _has_cjk(warning) else "en"))
+    for section in report.sections:
+        section_iri = f"{ids.report}/section/{section.number}"
+        quads.iri(ids.report, DCT + "hasPart", section_iri)
+        quads.iri(section_iri, RDF_TYPE, OGI + "ReportSection")
+        quads.add(section_iri, DCT + "title", _literal(section.title, lang="zh-Hans"))
+        quads.add(section_iri, OGI + "order", _literal(str(section.number), XSD + "integer"))
+        quads.add(section_iri, OGI + "sourceSpan", _literal(str(section.span)))
+
+    _emit_agency(quads, ids, report, area_lookup)
+    _emit_provenance(quads, ids, report, converted_at, display_path)
+    _emit_cells(quads, ids, report, cat)
+    _emit_narrative(quads, ids, report, cat)
+    _emit_extra_cells(quads, ids, report)
+    return ids, "".join(quads.lines)
+
+
+def _has_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def _emit_agency(
+    quads: _Quads,
+    ids: iris.ReportIris,
+    report: ParsedReport,
+    area_lookup: Callable[[str], tuple[str, str | None]] | None,
+) -> None:
+    agency = report.metadata.agency
+    if agency is None:
+        quads.iri(ids.agency, RDF_TYPE, OGI + "Agency")
+        return
+    for cls in (OGI + "Agency", ORG + "Organization", SCHEMA + "GovernmentOrganization"):
+        quads.iri(ids.agency, RDF_TYPE, cls)
+    name = _literal(agency.name, lang="zh-Hans")
+    quads.add(ids.agency, SKOS_PREF, name)
+    quads.add(ids.agency, RDFS_LABEL, name)
+    quads.add(ids.agency, OGI + "bodyName", _literal(agency.body, lang="zh-Hans"))
+    if agency.printed_name != agency.name:
+        quads.add(ids.agency, "http://www.w3.org/2004/02/skos/core#altLabel", _literal(agency.printed_name, lang="zh-Hans"))
+    if agency.level:
+        quads.iri(ids.agency, OGI + "level", iris.LEVEL + agency.level.value)
+    if agency.kind:
+        quads.iri(ids.agency, OGI + "agencyKind", iris.AGENCY_KIND + agency.kind)
+    if agency.uscc:
+        quads.add(ids.agency, OGI + "uscc", _literal(agency.uscc))
+    if agency.adcode:
+        area = iris.area_iri(agency.adcode)
+        quads.iri(ids.agency, OGI + "area", area)
+        quads.iri(area, RDF_TYPE, OGI + "AdministrativeArea")
+        quads.add(area, OGI + "adcode", _literal(agency.adcode))
+        full_name, parent = area_lookup(agency.adcode) if area_lookup else (agency.area_name, None)
+        if full_name:
+            quads.add(area, RDFS_LABEL, _literal(full_name, lang="zh-Hans"))
+        if parent:
+            quads.iri(area, SKOS_BROADER, iris.area_iri(parent))
+
+
+def _emit_provenance(
+    quads: _Quads,
+    ids: iris.ReportIris,
+    report: ParsedReport,
+    converted_at: datetime,
+    display_path: str | None,
+) -> None:
+    doc = report.document
+    quads.iri(ids.source, RDF_TYPE, OGI + "SourceFile")
+    quads.iri(ids.source, RDF_TYPE, PROV + "Entity")
+    quads.add(ids.source, OGI + "fileName", _literal(display_path or doc.path))
+    quads.add(ids.source, OGI + "sha256", _literal(doc.sha256))
+    quads.add(ids.source, OGI + "byteSize", _literal(str(doc.size), XSD + "integer"))
+    quads.add(ids.source, OGI + "inputFormat", _literal(doc.format.value))
+    if doc.encoding:
+        quads.add(ids.source, OGI + "encoding", _literal(doc.encoding))
+    quads.iri(ids.activity, RDF_TYPE, PROV + "Activity")
+    quads.iri(ids.activity, PROV + "used", ids.source)
+    quads.iri(ids.activity, PROV + "generated", ids.report)
+    quads.add(ids.activity, OGI + "converterVersion", _literal(__version__))
+    quads.add(ids.activity, PROV + "endedAtTime", _literal(converted_at.isoformat(), XSD + "dateTime"))
+    quads.iri(ids.report, PROV + "wasDerivedFrom", ids.source)
+
+
+def _uses_applicant_dimension(template: Template) -> bool:
+    return template in (Template.FMT2019, Template.FMT2021)
+
+
+def _emit_cells(quads: _Quads, ids: iris.ReportIris, report: ParsedReport, cat: Catalogue) -> None:
+    if not report.cells:
+        return
+    structure = iris.DSD + report.template.value
+    quads.iri(ids.dataset, RDF_TYPE, QB + "DataSet")
+    quads.iri(ids.dataset, QB + "structure", structure)
+    quads.iri(ids.dataset, OGI + "report", ids.report)
+    quads.iri(ids.dataset, OGI + "agency", ids.agency)
+    if report.metadata.year:
+        quads.add(ids.dataset, OGI + "reportYear", _literal(str(report.metadata.year), XSD + "gYear"))
+    with_applicant = _uses_applicant_dimension(report.template)
+    for cell in report.cells:
+        _emit_cell(quads, ids, cell, cat, with_applicant)
+
+
+def _emit_cell(quads: _Quads, ids: iris.ReportIris, cell: Cell, cat: Catalogue, with_applicant: bool) -> None:
+    concept = cat[cell.indicator]
+    subject = ids.cell(cell.indicator, cell.applicant)
+    quads.iri(subject, RDF_TYPE, OGI + "FormCell")
+    has_value = cell.value is not None
+    if has_value:
+        quads.iri(subject, RDF_TYPE, QB + "Observation")
+        quads.iri(subject, QB + "dataSet", ids.dataset)
+    quads.iri(subject, OGI + "report", ids.report)
+    quads.iri(subject, OGI + "indicator", concept.iri)
+    if with_applicant:
+        applicant = cat[cell.applicant].iri if cell.applicant else iris.APPLICANT + "notApplicable"
+        quads.iri(subject, OGI + "applicantType", applicant)
+    if concept.unit:
+        quads.iri(subject, OGI + "unit", concept.unit)
+    if has_value:
+        assert cell.value is not None
+        quads.add(subject, OGI + "value", _number(cell.value))
+        if cell.raw.strip() and cell.raw.strip() != canonical_text(cell.value):
+            quads.add(subject, OGI + "printedValue", _literal(cell.raw.strip()))
+    elif cell.raw.strip():
+        quads.add(subject, OGI + "printedValue", _literal(cell.raw.strip()))
+    if cell.status is not ValueStatus.REPORTED:
+        quads.iri(subject, OGI + "valueStatus", iris.STATUS + _STATUS_LOCAL[cell.status])
+    for alternative in cell.alternatives:
+        quads.add(subject, OGI + "alternativeValue", _number(alternative))
+    if cell.span:
+        quads.add(subject, OGI + "sourceSpan", _literal(str(cell.span)))
+
+
+def _emit_narrative(quads: _Quads, ids: iris.ReportIris, report: ParsedReport, cat: Catalogue) -> None:
+    if not report.narrative:
+        return
+    quads.iri(ids.narrative_dataset, RDF_TYPE, QB + "DataSet")
+    quads.iri(ids.narrative_dataset, QB + "structure", iris.DSD + "narrative")
+    quads.iri(ids.narrative_dataset, OGI + "report", ids.report)
+    quads.iri(ids.narrative_dataset, OGI + "agency", ids.agency)
+    if report.metadata.year:
+        quads.add(ids.narrative_dataset, OGI + "reportYear", _literal(str(report.metadata.year), XSD + "gYear"))
+    counts: dict[str, int] = {}
+    for figure in report.narrative:
+        concept = cat.get(figure.indicator)
+        indicator_iri = concept.iri if concept else iris.INDICATOR + figure.indicator
+        ordinal = counts[figure.indicator] = counts.get(figure.indicator, 0) + 1
+        subject = ids.narrative(figure.indicator, ordinal)
+        quads.iri(subject, RDF_TYPE, OGI + "NarrativeFigure")
+        quads.iri(subject, RDF_TYPE, QB + "Observation")
+        quads.iri(subject, QB + "dataSet", ids.narrative_dataset)
+        quads.iri(subject, OGI + "report", ids.report)
+        quads.iri(subject, OGI + "indicator", indicator_iri)
+        quads.add(subject, OGI + "value", _number(figure.value))
+        if concept and concept.unit:
+            quads.iri(subject, OGI + "unit", concept.unit)
+        quads.add(subject, OGI + "phrase", _literal(figure.phrase, lang="zh-Hans"))
+        quads.add(subject, OGI + "sourceSpan", _literal(str(figure.span)))
+
+
+def _emit_extra_cells(quads: _Quads, ids: iris.ReportIris, report: ParsedReport) -> None:
+    units = {c.label_zh: c.iri for c in catalogue().of_kind("unit")}
+    for ordinal, cell in enumerate(report.extra_cells, 1):
+        subject = ids.extra_cell(ordinal)
+        quads.iri(subject, RDF_TYPE, OGI + "ExtraTableCell")
+        quads.iri(subject, OGI + "report", ids.report)
+        quads.add(subject, OGI + "tableLabel", _literal(cell.table, lang="zh-Hans"))
+        quads.add(subject, OGI + "rowLabel", _literal(cell.row, lang="zh-Hans"))
+        quads.add(subject, OGI + "columnLabel", _literal(cell.column, lang="zh-Hans"))
+        if cell.value is not None:
+            quads.add(subject, OGI + "value", _number(cell.value))
+        if cell.status is not ValueStatus.REPORTED:
+            quads.iri(subject, OGI + "valueStatus", iris.STATUS + _STATUS_LOCAL[cell.status])
+        if cell.unit and cell.unit in units:
+            quads.iri(subject, OGI + "unit", units[cell.unit])
+        if cell.raw.strip():
+            quads.add(subject, OGI + "printedValue", _literal(cell.raw.strip()))
+        if cell.span:
+            quads.add(subject, OGI + "sourceSpan", _literal(str(cell.span)))

@@ -1,0 +1,73 @@
+"""What every store behind ogikg offers: the embedded on-disk pyoxigraph store and any SPARQL 1.1
+service (Virtuoso, Fuseki, …) reached over HTTP.
+
+Graph replacement is per named graph and atomic as seen by readers: a report's graph is dropped
+and reloaded in one transaction (embedded) or one SPARQL Update request (remote).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Literal, Protocol, runtime_checkable
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """An RDF term as the SPARQL 1.1 JSON results format describes it."""
+
+    type: Literal["uri", "literal", "bnode", "triple"]
+    value: str
+    datatype: str | None = None
+    lang: str | None = None
+
+
+Binding = Mapping[str, Term]
+
+
+@dataclass(frozen=True, slots=True)
+class QueryResponse:
+    body: bytes
+    content_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class LoadStats:
+    graphs: int
+    quads: int
+    seconds: float
+
+
+@runtime_checkable
+class Store(Protocol):
+    def query(
+        self,
+        sparql: str,
+        media_type: str,
+        *,
+        default_graph_uris: Iterable[str] = (),
+        named_graph_uris: Iterable[str] = (),
+    ) -> QueryResponse:
+        """Run a read-only query and serialise its result in ``media_type``."""
+
+    def select(self, sparql: str) -> list[dict[str, Term]]:
+        """Run a SELECT and return its bindings (for internal use: pages, export, checks)."""
+
+    def ask(self, sparql: str) -> bool: ...
+
+    def replace_graphs(self, graphs: Mapping[str, bytes]) -> LoadStats:
+        """Replace each named graph by the N-Triples given for it, atomically per call."""
+
+    def load_nquads(self, source: str, *, replace: bool = True) -> LoadStats:
+        """Load an N-Quads file (path); with ``replace`` every graph named in it is replaced."""
+
+    def drop_graphs(self, graph_iris: Iterable[str]) -> None: ...
+
+    def graph_iris(self) -> Iterator[str]: ...
+
+    def quad_count(self) -> int: ...
+
+    def dump(self, path: str, media_type: str) -> None:
+        """Write the whole dataset (N-Quads or TriG) to ``path``."""
+
+    def close(self) -> None: ...
