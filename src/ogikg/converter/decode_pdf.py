@@ -1,0 +1,270 @@
+"""PDF with a text layer → lines: running text in reading order, ruled tables as pipe rows.
+
+pdfplumber gives characters with positions and finds ruled tables. A table row becomes a pipe row
+(cells joined by `` | ``, a merged cell once, in its first row) when it has at least two cells and
+every character in its band lies in some cell; other rows — prose that a page frame turned into a
+one-cell "table", headings spanning the table, rows whose ruling lines are incomplete — stay
+running text. Lines are rebuilt from characters: a gap wider than a character between CJK
+characters (or a word space between Latin ones) becomes a space, narrower gaps from justified
+text do not. Lines wrapped at the right margin are joined back into their paragraph (also across
+pages) unless the next line is indented, numbered or looks like a table row; page numbers such as
+"- 3 -" are dropped. Multi-line cell text is joined ("三\\n、\\n本\\n年…" → "三、本年…").
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import statistics
+from dataclasses import dataclass
+from typing import Any
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFPasswordIncorrect
+
+from ogikg.converter.decode_cells import is_wide, join_fragments, render_row
+from ogikg.converter.model import RejectedInput
+
+Char = dict[str, Any]
+BBox = tuple[float, float, float, float]
+
+# Gap (in font sizes) above which two characters are separated by a space.
+_WIDE_GAP = 0.8  # next to a CJK character: anything narrower is justification
+_LATIN_GAP = 0.15  # between Latin letters/digits: a word space
+_COLUMN_GAP = 1.5  # a gap this wide means the line holds columns (a table row without rules)
+_LINE_TOLERANCE = 0.4  # characters whose vertical centres differ less (in sizes) share a line
+_UNMAPPED_LIMIT = 0.3  # share of "(cid:N)" glyphs above which the text layer is unreadable
+_MIN_TEXT_CHARS = 10
+_MARGIN_LINE_CHARS = 10  # lines at least this long show where the right margin is …
+_MARGIN_MIN_LINES = 4  # … when a page has this many of them
+
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-—–－]\s*\d{1,4}\s*[-—–－]|\d{1,4}|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|\d{1,4}\s*/\s*\d{1,4})$"
+)
+_STARTS_NUMBERED = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[(（]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]"
+    r"|\d{1,2}\s*(?:[、．]|\.(?!\d))|[\u2460-\u249b\u3220-\u3229])"
+)
+
+
+@dataclass(slots=True)
+class _Item:
+    """A line of running text or a pipe row, positioned on its page."""
+
+    page: int
+    top: float
+    x0: float
+    x1: float
+    size: float
+    text: str
+    is_row: bool
+    has_columns: bool = False
+
+
+def pdf_to_lines(data: bytes) -> tuple[list[str], list[str]]:
+    """Lines of a PDF's text layer and warnings; raises RejectedInput for unusable PDFs."""
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except PDFPasswordIncorrect as error:
+        raise RejectedInput("encrypted PDF (a password is needed to read it)") from error
+    except Exception as error:
+        raise RejectedInput(f"truncated or damaged PDF: {_short(error)}") from error
+    warnings: list[str] = []
+    items: list[_Item] = []
+    glyphs = unmapped = 0
+    with pdf:
+        try:
+            pages = list(pdf.pages)
+        except Exception as error:
+            raise RejectedInput(f"truncated or damaged PDF: {_short(error)}") from error
+        if not pages:
+            raise RejectedInput("truncated or damaged PDF: no readable pages")
+        for number, page in enumerate(pages, start=1):
+            try:
+                page_items, page_glyphs, page_unmapped = _read_page(page, number)
+            except Exception as error:
+                raise RejectedInput(f"truncated or damaged PDF: page {number}: {_short(error)}") from error
+            items.extend(page_items)
+            glyphs += page_glyphs
+            unmapped += page_unmapped
+    if glyphs - unmapped < _MIN_TEXT_CHARS:
+        if unmapped:
+            raise RejectedInput("PDF text layer is unreadable (fonts without Unicode mapping; OCR needed)")
+        raise RejectedInput("scanned PDF without a text layer (OCR needed)")
+    if unmapped > _UNMAPPED_LIMIT * glyphs:
+        raise RejectedInput("PDF text layer is unreadable (fonts without Unicode mapping; OCR needed)")
+    if unmapped:
+        warnings.append(f"{unmapped} PDF glyph(s) without Unicode mapping")
+    if b"%%EOF" not in data[-2048:]:
+        warnings.append("PDF has no end-of-file marker (possibly truncated)")
+    return [item.text for item in _join_paragraphs(items)], warnings
+
+
+def _short(error: BaseException) -> str:
+    message = str(error).strip() or type(error).__name__
+    return message.splitlines()[0][:120]
+
+
+# --- one page ------------------------------------------------------------------------------------
+
+
+def _center(char: Char) -> tuple[float, float]:
+    return (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+
+
+def _inside(point: tuple[float, float], box: BBox) -> bool:
+    x, y = point
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+
+def _read_page(page: Any, number: int) -> tuple[list[_Item], int, int]:
+    page = page.dedupe_chars()  # fake bold draws every glyph twice
+    chars: list[Char] = [c for c in page.chars if c["text"].strip()]
+    unmapped = sum(1 for c in chars if c["text"].startswith("(cid:"))
+    if not chars:
+        return [], 0, 0
+    consumed: set[int] = set()  # ids of chars rendered inside pipe rows
+    items: list[_Item] = []
+    for table in page.find_tables():
+        items.extend(_table_rows(table, chars, consumed, number))
+    running = [c for c in chars if id(c) not in consumed]
+    for line in _cluster_lines(running):
+        text, has_columns = _line_text(line)
+        top = min(c["top"] for c in line)
+        bottom = max(c["bottom"] for c in line)
+        at_edge = bottom > page.height * 0.9 or top < page.height * 0.08
+        if at_edge and _PAGE_NUMBER.match(text.replace(" ", "")):
+            continue
+        items.append(
+            _Item(
+                page=number,
+                top=top,
+                x0=min(c["x0"] for c in line),
+                x1=max(c["x1"] for c in line),
+                size=statistics.median(c["size"] for c in line),
+                text=text,
+                is_row=False,
+                has_columns=has_columns,
+            )
+        )
+    items.sort(key=lambda item: item.top)
+    return items, len(chars), unmapped
+
+
+def _table_rows(table: Any, chars: list[Char], consumed: set[int], page_number: int) -> list[_Item]:
+    cells: list[BBox] = [tuple(cell) for cell in table.cells]
+    table_box: BBox = tuple(table.bbox)
+    owner: dict[int, BBox] = {}
+    for char in chars:
+        point = _center(char)
+        if not _inside(point, table_box):
+            continue
+        containing = [cell for cell in cells if _inside(point, cell)]
+        if containing:
+            owner[id(char)] = min(containing, key=lambda c: (c[2] - c[0]) * (c[3] - c[1]))
+    items: list[_Item] = []
+    for row in table.rows:
+        row_cells: list[BBox] = [tuple(cell) for cell in row.cells if cell is not None]
+        if len(row_cells) < 2:
+            continue  # a heading or prose spanning the table: running text keeps it whole
+        top, bottom = row.bbox[1], row.bbox[3]
+        band = [c for c in chars if top <= _center(c)[1] <= bottom and _inside(_center(c), table_box)]
+        if any(id(c) not in owner for c in band):
+            continue  # characters outside every cell: the ruling is incomplete, keep as text
+        texts: list[str] = []
+        for cell in row_cells:
+            cell_chars = [c for c in chars if owner.get(id(c)) == cell]
+            consumed.update(id(c) for c in cell_chars)
+            texts.append(join_fragments([_line_text(line)[0] for line in _cluster_lines(cell_chars)]))
+        if not any(texts):
+            continue
+        items.append(
+            _Item(
+                page=page_number,
+                top=top,
+                x0=row.bbox[0],
+                x1=row.bbox[2],
+                size=0.0,
+                text=render_row(texts),
+                is_row=True,
+            )
+        )
+    return items
+
+
+def _cluster_lines(chars: list[Char]) -> list[list[Char]]:
+    """Group characters into lines by vertical centre, each line sorted left to right."""
+    lines: list[list[Char]] = []
+    centre = size = 0.0
+    for char in sorted(chars, key=lambda c: _center(c)[1]):
+        y = _center(char)[1]
+        if lines and abs(y - centre) <= _LINE_TOLERANCE * max(size, char["size"]):
+            lines[-1].append(char)
+            continue
+        lines.append([char])
+        centre, size = y, char["size"]
+    return [sorted(line, key=lambda c: c["x0"]) for line in lines]
+
+
+def _line_text(line: list[Char]) -> tuple[str, bool]:
+    """Text of one line with spaces only where the gap is a real one; and whether it has columns."""
+    parts: list[str] = []
+    has_columns = False
+    previous: Char | None = None
+    for char in line:
+        if previous is not None:
+            gap = char["x0"] - previous["x1"]
+            size = max(previous["size"], char["size"], 1.0)
+            wide = is_wide(previous["text"][-1]) or is_wide(char["text"][0])
+            if gap > (_WIDE_GAP if wide else _LATIN_GAP) * size:
+                parts.append(" ")
+            has_columns = has_columns or gap > _COLUMN_GAP * size
+        parts.append(char["text"])
+        previous = char
+    return "".join(parts), has_columns
+
+
+# --- paragraphs ----------------------------------------------------------------------------------
+
+
+def _margins(items: list[_Item]) -> dict[int, tuple[float, float]]:
+    """Left margin (most common line start) and right margin (long lines' end) of each page."""
+    margins: dict[int, tuple[float, float]] = {}
+    for page in {item.page for item in items}:
+        lines = [item for item in items if item.page == page and not item.is_row and not item.has_columns]
+        if not lines:
+            continue
+        ends = sorted(item.x1 for item in lines if len(item.text) >= _MARGIN_LINE_CHARS)
+        if len(ends) < _MARGIN_MIN_LINES:
+            continue  # too little running text to tell a wrapped line from a short one
+        left = statistics.mode(round(item.x0) for item in lines)
+        margins[page] = (left, ends[int(0.9 * (len(ends) - 1))])
+    return margins
+
+
+def _continues(previous: _Item, item: _Item, margins: dict[int, tuple[float, float]]) -> bool:
+    if previous.is_row or item.is_row or previous.has_columns or item.has_columns:
+        return False
+    if item.page not in margins or previous.page not in margins:
+        return False
+    if abs(previous.size - item.size) > 0.1 * previous.size:
+        return False
+    _, right = margins[previous.page]
+    left, _ = margins[item.page]
+    reaches_right = previous.x1 >= right - 1.2 * previous.size
+    starts_left = item.x0 <= left + 0.5 * item.size
+    return reaches_right and starts_left and not _STARTS_NUMBERED.match(item.text)
+
+
+def _join_paragraphs(items: list[_Item]) -> list[_Item]:
+    margins = _margins(items)
+    joined: list[_Item] = []
+    for item in items:
+        if joined and _continues(joined[-1], item, margins):
+            previous = joined[-1]
+            previous.text = join_fragments([previous.text, item.text])
+            previous.x1, previous.page, previous.top = item.x1, item.page, item.top
+            continue
+        joined.append(item)
+    return joined
