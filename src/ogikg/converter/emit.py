@@ -204,6 +204,8 @@ def _emit_provenance(
     if doc.encoding:
         quads.add(ids.source, OGI + "encoding", _literal(doc.encoding))
     quads.iri(ids.activity, RDF_TYPE, PROV + "Activity")
+    quads.iri(ids.activity, RDF_TYPE, OGI + "Conversion")
+    quads.iri(ids.graph, RDF_TYPE, OGI + "ReportGraph")
     quads.iri(ids.activity, PROV + "used", ids.source)
     quads.iri(ids.activity, PROV + "generated", ids.report)
     quads.add(ids.activity, OGI + "converterVersion", _literal(__version__))
@@ -280,6 +282,9 @@ def _emit_narrative(quads: _Quads, ids: iris.ReportIris, report: ParsedReport, c
         quads.iri(subject, QB + "dataSet", ids.narrative_dataset)
         quads.iri(subject, OGI + "report", ids.report)
         quads.iri(subject, OGI + "indicator", indicator_iri)
+        # the narrative DSD's own dimensions: a report may state the same figure more than once
+        quads.iri(subject, OGI + "narrativeIndicator", indicator_iri)
+        quads.add(subject, OGI + "occurrence", _literal(str(ordinal), XSD + "positiveInteger"))
         quads.add(subject, OGI + "value", _number(figure.value))
         if concept and concept.unit:
             quads.iri(subject, OGI + "unit", concept.unit)

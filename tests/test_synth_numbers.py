@@ -1,0 +1,71 @@
+"""Synthetic forms satisfy every identity the catalogue states, and evolve year to year."""
+
+import random
+from decimal import Decimal
+
+import pytest
+
+from ogikg.ontology.catalogue import catalogue
+from ogikg.synth.numbers import cell_keys, generate, plant_contradiction
+
+
+def _sum_holds(form, concept, applicant):
+    cat = catalogue()
+    total = form.values[(concept.notation, applicant)]
+    parts = [form.values.get((cat.iri(p).notation, applicant)) for p in concept.sum_of]
+    if any(p is None for p in parts):  # a derived part (group) is not printed
+        return True
+    return total == sum(parts, start=Decimal(0) if isinstance(total, Decimal) else 0)
+
+
+@pytest.mark.parametrize("generation", ["old", "2019", "2021"])
+@pytest.mark.parametrize("seed", range(20))
+def test_every_printed_total_is_the_sum_of_its_parts(generation, seed):
+    cat = catalogue()
+    form = generate(generation, random.Random(seed), scale=3)
+    assert list(form.values) == cell_keys(cat, generation)
+    applicants = [a.notation for a in cat.applicant_types()]
+    for concept in cat.indicators(generation):
+        if not concept.sum_of:
+            continue
+        columns = applicants if (concept.notation, "T") in form.values else [None]
+        for applicant in columns:
+            assert _sum_holds(form, concept, applicant), (concept.notation, applicant)
+    if generation != "old":
+        for notation in {key[0] for key in form.values if key[1] == "T"}:
+            row = [form.values[(notation, a)] for a in applicants[:-1]]
+            assert form.values[(notation, "T")] == sum(row)
+        for applicant in applicants:
+            v = lambda row: form.values[(f"{generation}.T3.{row}", applicant)]  # noqa: E731
+            assert v("newReceived") + v("carriedOver") == v("totalProcessed") + v("carriedForward")
+            assert v("newReceived") >= 0
+
+
+def test_counts_are_never_negative_and_money_is_decimal():
+    form = generate("2021", random.Random(5), scale=10)
+    for (notation, _), value in form.values.items():
+        if notation.endswith("fees.amount"):
+            assert isinstance(value, Decimal)
+        else:
+            assert isinstance(value, int) and value >= 0, notation
+
+
+def test_next_year_carries_over_what_was_carried_forward():
+    first = generate("2021", random.Random(1), scale=5)
+    second = generate("2021", random.Random(2), scale=5, previous=first)
+    for applicant in ("NP", "C", "T"):
+        assert second.values[("2021.T3.carriedOver", applicant)] == first.values[("2021.T3.carriedForward", applicant)]
+    for row in ("regulations", "normativeDocuments"):
+        before = first.values[(f"2021.T2.{row}.inForce", None)]
+        issued = second.values[(f"2021.T2.{row}.issued", None)]
+        repealed = second.values[(f"2021.T2.{row}.repealed", None)]
+        assert second.values[(f"2021.T2.{row}.inForce", None)] == before + issued - repealed
+
+
+def test_a_planted_contradiction_breaks_exactly_the_recorded_total():
+    form = generate("2021", random.Random(3), scale=5)
+    record = plant_contradiction(form, random.Random(4))
+    assert record is not None
+    notation, _, applicant = record["cell"].partition("/")
+    assert form.values[(notation, applicant or None)] == record["printed"] != record["true"]
+    assert record["rule"] in {"I2", "I3", "I4"}
