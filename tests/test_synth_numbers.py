@@ -36,9 +36,12 @@ def test_every_printed_total_is_the_sum_of_its_parts(generation, seed):
             row = [form.values[(notation, a)] for a in applicants[:-1]]
             assert form.values[(notation, "T")] == sum(row)
         for applicant in applicants:
-            v = lambda row: form.values[(f"{generation}.T3.{row}", applicant)]  # noqa: E731
-            assert v("newReceived") + v("carriedOver") == v("totalProcessed") + v("carriedForward")
-            assert v("newReceived") >= 0
+            new, over, done, forward = (
+                form.values[(f"{generation}.T3.{row}", applicant)]
+                for row in ("newReceived", "carriedOver", "totalProcessed", "carriedForward")
+            )
+            assert new + over == done + forward
+            assert new >= 0
 
 
 def test_counts_are_never_negative_and_money_is_decimal():
@@ -54,7 +57,10 @@ def test_next_year_carries_over_what_was_carried_forward():
     first = generate("2021", random.Random(1), scale=5)
     second = generate("2021", random.Random(2), scale=5, previous=first)
     for applicant in ("NP", "C", "T"):
-        assert second.values[("2021.T3.carriedOver", applicant)] == first.values[("2021.T3.carriedForward", applicant)]
+        assert (
+            second.values[("2021.T3.carriedOver", applicant)]
+            == first.values[("2021.T3.carriedForward", applicant)]
+        )
     for row in ("regulations", "normativeDocuments"):
         before = first.values[(f"2021.T2.{row}.inForce", None)]
         issued = second.values[(f"2021.T2.{row}.issued", None)]

@@ -28,9 +28,13 @@ def main() -> None:
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
+@click.option(
+    "-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder."
+)
 @click.option("-j", "--jobs", default=1, show_default=True, help="Worker processes.")
-@click.option("--resume/--no-resume", default=True, show_default=True, help="Skip inputs converted before, unchanged.")
+@click.option(
+    "--resume/--no-resume", default=True, show_default=True, help="Skip inputs converted before, unchanged."
+)
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
 def convert(inputs: tuple[str, ...], out_dir: str, jobs: int, resume: bool, progress: bool | None) -> None:
     """Convert report files or folders (text, HTML, PDF, DOCX; any encoding) to RDF.
@@ -92,8 +96,12 @@ def load(source: str, store_spec: str, quality: bool, dumps: bool, progress: boo
 
 
 @main.command()
-@click.option("--input", "input_dir", type=click.Path(exists=True, file_okay=False),
-              help="Folder of real reports to use instead of the bundled synthetic samples.")
+@click.option(
+    "--input",
+    "input_dir",
+    type=click.Path(exists=True, file_okay=False),
+    help="Folder of real reports to use instead of the bundled synthetic samples.",
+)
 @click.option("--workdir", default="demo-data", show_default=True, type=click.Path(file_okay=False))
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True)

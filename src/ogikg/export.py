@@ -19,7 +19,20 @@ from ogikg import iris
 from ogikg.converter.normalise import strip_numbering
 from ogikg.ontology.catalogue import Catalogue, Concept, catalogue
 
-VALUE_COLUMNS = ("report", "agency", "adcode", "year", "template", "table", "row", "column", "value", "status", "unit", "source")
+VALUE_COLUMNS = (
+    "report",
+    "agency",
+    "adcode",
+    "year",
+    "template",
+    "table",
+    "row",
+    "column",
+    "value",
+    "status",
+    "unit",
+    "source",
+)
 REPORT_COLUMNS = ("report", "agency", "adcode", "level", "year", "template", "published", "source")
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -122,7 +135,9 @@ def _source_file(graph: ReportGraph, report: str) -> str:
     return (graph.one(source, OGI + "fileName") if source else None) or ""
 
 
-def _row(graph: ReportGraph, subject: str, table: str, row: str, column: str, source_file: str) -> dict[str, str]:
+def _row(
+    graph: ReportGraph, subject: str, table: str, row: str, column: str, source_file: str
+) -> dict[str, str]:
     status_iri = graph.one(subject, OGI + "valueStatus")
     status = _STATUS_NAMES.get(status_iri.rsplit("/", 1)[-1], "reported") if status_iri else "reported"
     unit_iri = graph.one(subject, OGI + "unit")
@@ -132,11 +147,16 @@ def _row(graph: ReportGraph, subject: str, table: str, row: str, column: str, so
         "table": table,
         "row": row,
         "column": column,
-        "value": graph.one(subject, OGI + "value") or "",
+        "value": _plain_number(graph.one(subject, OGI + "value") or ""),
         "status": status,
         "unit": unit,
         "source": f"{source_file}:{span}" if span else source_file,
     }
+
+
+def _plain_number(lexical: str) -> str:
+    """A value as a report prints it: xsd:decimal's canonical "5.0" is written 5."""
+    return lexical[:-2] if lexical.endswith(".0") else lexical
 
 
 def _report_fields(graph: ReportGraph) -> dict[str, str]:
@@ -195,9 +215,7 @@ def _triples(quads: Iterable[ox.Quad]) -> Iterator[Triple]:
 
 def graphs_from_store(store) -> Iterator[ReportGraph]:  # store: ogikg.store.base.Store
     """Report graphs of a store, one at a time."""
-    rows = store.select(
-        f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?r a <{OGI}AnnualReport> }} }} ORDER BY ?g"
-    )
+    rows = store.select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?r a <{OGI}AnnualReport> }} }} ORDER BY ?g")
     for row in rows:
         graph = row["g"].value
         triples = store.select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")

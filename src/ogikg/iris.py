@@ -92,7 +92,9 @@ class ReportIris:
     activity: str
 
     def cell(self, indicator: str, applicant: str | None = None) -> str:
-        tail = local_name(indicator) if applicant is None else f"{local_name(indicator)}.{local_name(applicant)}"
+        tail = (
+            local_name(indicator) if applicant is None else f"{local_name(indicator)}.{local_name(applicant)}"
+        )
         return f"{self.report}/cell/{tail}"
 
     def narrative(self, indicator: str, ordinal: int) -> str:
@@ -102,15 +104,16 @@ class ReportIris:
         return f"{self.report}/extra/{ordinal}"
 
 
-def agency_key(adcode: str | None, body: str, full_name: str) -> str:
+def agency_key(adcode: str | None, body: str, full_name: str, scope: str = "") -> str:
     """Stable key of an agency: its area code and a digest of its name without the area prefix.
 
-    Without an area code the digest covers the full name, so two unplaced agencies with the same
-    body name (两个"统计局") never collide.
+    An agency whose area could not be determined ("区统计局") cannot be told apart from its
+    namesakes elsewhere, so its digest also covers ``scope`` — the web site it was published on,
+    or failing that the source file — rather than merging every 区统计局 into one agency.
     """
     if adcode:
         return f"{adcode}-{_digest(body)}"
-    return f"x-{_digest(full_name)}"
+    return f"x-{_digest(full_name + '|' + scope)}"
 
 
 def report_iris(
@@ -122,7 +125,9 @@ def report_iris(
         tail = f"{agency_key_or_none}/{year}{'-summary' if is_summary else ''}"
     else:
         # An unidentified report can still be published; its identity is its content.
-        agency = f"{base}id/agency/{agency_key_or_none}" if agency_key_or_none else f"{base}id/agency/unidentified"
+        agency = (
+            f"{base}id/agency/{agency_key_or_none}" if agency_key_or_none else f"{base}id/agency/unidentified"
+        )
         tail = f"unidentified/{source_sha256[:16]}"
     report = f"{base}id/report/{tail}"
     return ReportIris(

@@ -80,7 +80,11 @@ def convert_file(path: str, out_dir: str, converted_at: str) -> dict:
         return {**record, "status": REJECTED, "reason": f"cannot read file: {error.strerror or error}"}
     if size > MAX_INPUT_BYTES:
         limit = MAX_INPUT_BYTES // (1024 * 1024)
-        return {**record, "status": REJECTED, "reason": f"file is {size / 1048576:.1f} MB, above the {limit} MB limit"}
+        return {
+            **record,
+            "status": REJECTED,
+            "reason": f"file is {size / 1048576:.1f} MB, above the {limit} MB limit",
+        }
     try:
         data = Path(path).read_bytes()
     except OSError as error:
@@ -192,9 +196,10 @@ def convert_batch(
     show = sys.stderr.isatty() if progress is None else progress
     seen_graphs: dict[str, str] = {}
     temporary = manifest_path.with_suffix(".jsonl.tmp")
-    with temporary.open("w", encoding="utf-8") as manifest, tqdm(
-        total=len(paths), disable=not show, unit="file", desc="convert"
-    ) as bar:
+    with (
+        temporary.open("w", encoding="utf-8") as manifest,
+        tqdm(total=len(paths), disable=not show, unit="file", desc="convert") as bar,
+    ):
         todo: list[str] = []
         for path in paths:
             line = previous.get(path)
@@ -212,7 +217,10 @@ def convert_batch(
             if graph:
                 first = seen_graphs.setdefault(graph, record["input"])
                 if first != record["input"]:
-                    record["warnings"] = [*record.get("warnings", []), f"same report as {first}; loading replaces it"]
+                    record["warnings"] = [
+                        *record.get("warnings", []),
+                        f"same report as {first}; loading replaces it",
+                    ]
                     record["status"] = WITH_WARNINGS
             summary.counts[record["status"]] += 1
             manifest.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from ogikg import __version__, iris
 from ogikg.converter.model import Cell, ParsedReport, Template, ValueStatus
@@ -83,9 +84,20 @@ class _Quads:
         self.lines.append(f"<{subject}> <{predicate}> <{obj}>{self._suffix}")
 
 
+def _publication_scope(report: ParsedReport) -> str:
+    """Where an unplaced agency's report came from: its web site, else the file itself."""
+    url = report.metadata.source_url or ""
+    host = urlsplit(url).netloc if url.startswith(("http://", "https://")) else ""
+    return host or report.document.sha256
+
+
 def report_iris_for(report: ParsedReport) -> iris.ReportIris:
     agency = report.metadata.agency
-    key = iris.agency_key(agency.adcode, agency.body, agency.name) if agency else None
+    key = (
+        iris.agency_key(agency.adcode, agency.body, agency.name, _publication_scope(report))
+        if agency
+        else None
+    )
     return iris.report_iris(key, report.metadata.year, report.metadata.is_summary, report.document.sha256)
 
 
@@ -114,7 +126,9 @@ def emit_report(
     quads.iri(ids.report, OGI + "reportGraph", ids.graph)
     quads.iri(ids.report, OGI + "qualityGraph", ids.quality_graph)
     quads.iri(ids.report, PROV + "wasGeneratedBy", ids.activity)
-    quads.add(ids.report, OGI + "isSummary", _literal("true" if meta.is_summary else "false", XSD + "boolean"))
+    quads.add(
+        ids.report, OGI + "isSummary", _literal("true" if meta.is_summary else "false", XSD + "boolean")
+    )
     if meta.year:
         quads.add(ids.report, OGI + "reportYear", _literal(str(meta.year), XSD + "gYear"))
     if meta.title:
@@ -130,7 +144,9 @@ def emit_report(
         else:
             quads.add(ids.report, OGI + "sourceUrl", _literal(meta.source_url))
     for warning in (*doc.warnings, *meta.warnings, *report.warnings):
-        quads.add(ids.report, OGI + "warning", _literal(warning, lang="zh-Hans" if _has_cjk(warning) else "en"))
+        quads.add(
+            ids.report, OGI + "warning", _literal(warning, lang="zh-Hans" if _has_cjk(warning) else "en")
+        )
     for section in report.sections:
         section_iri = f"{ids.report}/section/{section.number}"
         quads.iri(ids.report, DCT + "hasPart", section_iri)
@@ -168,7 +184,11 @@ def _emit_agency(
     quads.add(ids.agency, RDFS_LABEL, name)
     quads.add(ids.agency, OGI + "bodyName", _literal(agency.body, lang="zh-Hans"))
     if agency.printed_name != agency.name:
-        quads.add(ids.agency, "http://www.w3.org/2004/02/skos/core#altLabel", _literal(agency.printed_name, lang="zh-Hans"))
+        quads.add(
+            ids.agency,
+            "http://www.w3.org/2004/02/skos/core#altLabel",
+            _literal(agency.printed_name, lang="zh-Hans"),
+        )
     if agency.level:
         quads.iri(ids.agency, OGI + "level", iris.LEVEL + agency.level.value)
     if agency.kind:
@@ -270,7 +290,9 @@ def _emit_narrative(quads: _Quads, ids: iris.ReportIris, report: ParsedReport, c
     quads.iri(ids.narrative_dataset, OGI + "report", ids.report)
     quads.iri(ids.narrative_dataset, OGI + "agency", ids.agency)
     if report.metadata.year:
-        quads.add(ids.narrative_dataset, OGI + "reportYear", _literal(str(report.metadata.year), XSD + "gYear"))
+        quads.add(
+            ids.narrative_dataset, OGI + "reportYear", _literal(str(report.metadata.year), XSD + "gYear")
+        )
     counts: dict[str, int] = {}
     for figure in report.narrative:
         concept = cat.get(figure.indicator)

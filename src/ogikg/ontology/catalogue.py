@@ -133,7 +133,9 @@ class Catalogue:
         """Concepts of a kind, optionally within a scheme (IRI or generation name), in form order."""
         scheme_iri = scheme if scheme is None or scheme.startswith("http") else iris.SCHEME + scheme
         found = [
-            c for c in self.by_iri.values() if c.kind == kind and (scheme_iri is None or scheme_iri in c.schemes)
+            c
+            for c in self.by_iri.values()
+            if c.kind == kind and (scheme_iri is None or scheme_iri in c.schemes)
         ]
         return sorted(found, key=self.sort_key)
 
@@ -162,7 +164,7 @@ class Catalogue:
         """Position in the printed form: the orders of the ancestors, then its own."""
         table = self.by_iri.get(concept.table) if concept.table else None
         table_order = table.order if table else 0
-        path = tuple(a.order for a in self.ancestors(concept)) + (concept.order,)
+        path = (*(a.order for a in self.ancestors(concept)), concept.order)
         return (table_order, path, concept.notation)
 
 

@@ -78,13 +78,23 @@ def _old_table(cat: Catalogue, table: Concept, value_text: Callable[[CellKey], s
     grid = GridTable(table.notation, table.label_zh, width=3)
     label_column = cat["old.col.label"].label_zh
     grid.rows.append(
-        [GridCell(label_column, header=True), GridCell(unit_column, header=True), GridCell(value_column, header=True)]
+        [
+            GridCell(label_column, header=True),
+            GridCell(unit_column, header=True),
+            GridCell(value_column, header=True),
+        ]
     )
 
     def walk(concept: Concept) -> None:
         if concept.kind == "indicator":
             unit = cat.iri(concept.unit).label_zh if concept.unit else ""
-            grid.rows.append([GridCell(concept.label_zh), GridCell(unit), _value_cell((concept.notation, None), value_text)])
+            grid.rows.append(
+                [
+                    GridCell(concept.label_zh),
+                    GridCell(unit),
+                    _value_cell((concept.notation, None), value_text),
+                ]
+            )
         else:
             grid.rows.append([GridCell(concept.label_zh), GridCell("——"), GridCell("")])
         for child in cat.children(concept):

@@ -12,7 +12,15 @@ from tqdm import tqdm
 from ogikg.synth.render import LAYOUTS, Rendering, render
 
 # How often each layout occurs in a generated population (crawler dumps and PDFs included).
-LAYOUT_WEIGHTS = {"pipe": 30, "cells": 15, "markdown": 5, "spaces": 10, "run-together": 10, "html": 22, "docx": 8}
+LAYOUT_WEIGHTS = {
+    "pipe": 30,
+    "cells": 15,
+    "markdown": 5,
+    "spaces": 10,
+    "run-together": 10,
+    "html": 22,
+    "docx": 8,
+}
 
 
 def pick_rendering(rng: random.Random, layouts: tuple[str, ...] = LAYOUTS) -> Rendering:
@@ -29,12 +37,18 @@ def _years(text: str) -> range:
 
 
 @click.command()
-@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
+@click.option(
+    "-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder."
+)
 @click.option("--samples", is_flag=True, help="Write the bundled demo samples (one per form generation).")
 @click.option("--agencies", default=100, show_default=True, help="Number of agencies in the population.")
 @click.option("--years", default="2008-2024", show_default=True, help="Years covered, e.g. 2014-2024.")
-@click.option("--layouts", default=",".join(LAYOUTS), show_default=True, help="Comma-separated layouts to use.")
-@click.option("--contradictions", default=0.05, show_default=True, help="Share of reports with a planted error.")
+@click.option(
+    "--layouts", default=",".join(LAYOUTS), show_default=True, help="Comma-separated layouts to use."
+)
+@click.option(
+    "--contradictions", default=0.05, show_default=True, help="Share of reports with a planted error."
+)
 @click.option("--seed", default=1, show_default=True, help="Random seed (same seed, same corpus).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
 def synth_command(
@@ -73,10 +87,15 @@ def synth_command(
     root = Path(out_dir)
     (root / "reports").mkdir(parents=True, exist_ok=True)
     total = agencies * len(span)
-    with (root / "truth.jsonl").open("w", encoding="utf-8") as truth_file, tqdm(
-        total=total, disable=not (progress if progress is not None else click.get_text_stream("stderr").isatty()),
-        unit="report", desc="synth",
-    ) as bar:
+    with (
+        (root / "truth.jsonl").open("w", encoding="utf-8") as truth_file,
+        tqdm(
+            total=total,
+            disable=not (progress if progress is not None else click.get_text_stream("stderr").isatty()),
+            unit="report",
+            desc="synth",
+        ) as bar,
+    ):
         for index, report in enumerate(population(agencies, span, rng, contradiction_share=contradictions)):
             rendering = pick_rendering(rng, chosen)
             data, truth = render(report, rendering, rng)
@@ -84,6 +103,8 @@ def synth_command(
             sub = root / "reports" / name[:4]
             sub.mkdir(exist_ok=True)
             (sub / name).write_bytes(data)
-            truth_file.write(json.dumps({"file": f"reports/{name[:4]}/{name}", **truth}, ensure_ascii=False) + "\n")
+            truth_file.write(
+                json.dumps({"file": f"reports/{name[:4]}/{name}", **truth}, ensure_ascii=False) + "\n"
+            )
             bar.update()
     click.echo(f"{total} reports in {root / 'reports'}; truth in {root / 'truth.jsonl'}", err=True)

@@ -130,7 +130,13 @@ def generate(
                 if before is not None:
                     value = max(0, int(before) + int(change or 0))
             elif suffix.endswith(".change"):
-                value = max(value, -int(builder.values.get((concept.notation.replace("change", "previousYearItems"), None), 0) or 0))  # type: ignore[arg-type]
+                value = max(
+                    value,
+                    -int(
+                        builder.values.get((concept.notation.replace("change", "previousYearItems"), None), 0)
+                        or 0
+                    ),
+                )  # type: ignore[arg-type]
             builder.values[key] = value
 
     # 2021 现行有效件数 = last year's + issued − repealed (I7); kept non-negative
@@ -152,7 +158,9 @@ def generate(
         if concept.sum_of:
             value = sum((total(cat.iri(part).notation, applicant) for part in concept.sum_of), start=0)
         elif concept.at_least_sum_of:
-            value = sum((total(cat.iri(part).notation, applicant) for part in concept.at_least_sum_of), start=0)
+            value = sum(
+                (total(cat.iri(part).notation, applicant) for part in concept.at_least_sum_of), start=0
+            )
         elif concept.at_most_sum_of:
             parts = [total(cat.iri(part).notation, applicant) for part in concept.at_most_sum_of]
             overlap = rng.randint(0, int(sum(parts) - max(parts))) if parts and sum(parts) > max(parts) else 0
@@ -214,7 +222,11 @@ def plant_contradiction(form: FormValues, rng: random.Random) -> dict | None:
     assert isinstance(before, int)
     form.values[key] = max(0, before + delta)
     rule = cat[key[0]].sum_rule or ("I2" if key[1] == "T" else None)
-    record = {"cell": f"{key[0]}/{key[1]}" if key[1] else key[0], "printed": form.values[key], "true": before,
-              "rule": (rule or "").rsplit("/", 1)[-1]}
+    record = {
+        "cell": f"{key[0]}/{key[1]}" if key[1] else key[0],
+        "printed": form.values[key],
+        "true": before,
+        "rule": (rule or "").rsplit("/", 1)[-1],
+    }
     form.contradictions.append(record)
     return record

@@ -185,7 +185,11 @@ def render_text(report: SynthReport, layout: str, printed: dict[CellKey, str], r
         grid = by_placeholder.get(line)
         out.extend(_text_table(grid, printed, layout, rng) if grid else [line])
     if layout == "run-together":
-        head = [f"标题: {lines[0]}", f"发布时间: {report.published.isoformat()} 00:00", "=" * 20 + " 正文 " + "=" * 20]
+        head = [
+            f"标题: {lines[0]}",
+            f"发布时间: {report.published.isoformat()} 00:00",
+            "=" * 20 + " 正文 " + "=" * 20,
+        ]
         return "\n".join([*head, "".join(out[1:])]) + "\n"
     return "\n".join(out) + "\n"
 
@@ -227,7 +231,11 @@ def render_html(report: SynthReport, encoding: str, printed: dict[CellKey, str],
         for row in grid.rows:
             parts.append("<tr>" + "".join(_html_cell(c, printed, rng) for c in row) + "</tr>")
         parts.append("</table>")
-    parts += ["</div>", '<div class="footer">主办单位：示例网站 扫一扫在手机打开当前页</div>', "</body></html>"]
+    parts += [
+        "</div>",
+        '<div class="footer">主办单位：示例网站 扫一扫在手机打开当前页</div>',
+        "</body></html>",
+    ]
     return "\n".join(parts)
 
 
@@ -285,7 +293,7 @@ def render(report: SynthReport, rendering: Rendering, rng: random.Random) -> tup
 
 def truth(report: SynthReport, rendering: Rendering, printed: dict[CellKey, str]) -> dict:
     cells = {}
-    for key, value in (report.form.values.items() if report.form else []):
+    for key, value in report.form.values.items() if report.form else []:
         notation, applicant = key
         name = f"{notation}/{applicant}" if applicant else notation
         cells[name] = {"printed": printed.get(key, ""), "value": _truth_value(value)}

@@ -1,0 +1,115 @@
+"""The RDF a report becomes: named graph, Data Cube observations, blank cells, provenance, IRIs."""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pyoxigraph as ox
+
+from ogikg import iris
+from ogikg.converter.emit import emit_report
+from report_factory import BLANK, NOT_APPLICABLE, emit, make_report, uncertain
+
+OGI = iris.VOCAB
+QB = "http://purl.org/linked-data/cube#"
+
+
+def _store(nquads: str) -> ox.Store:
+    store = ox.Store()
+    store.load(nquads, format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def _one(store: ox.Store, query: str):
+    rows = list(store.query(query))
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+def test_every_quad_is_in_the_report_graph_and_values_are_typed():
+    report = make_report("2021", overrides={"2021.T2.fees.amount": Decimal("18651.06")})
+    ids, nquads = emit(report)
+    store = _store(nquads)
+    graphs = {q.graph_name.value for q in store}
+    assert graphs == {ids.graph}
+    row = _one(
+        store,
+        f"""SELECT ?v WHERE {{ GRAPH ?g {{ ?c <{OGI}indicator> <{iris.INDICATOR}2021.T2.fees.amount> ;
+                                             <{OGI}value> ?v }} }}""",
+    )
+    assert row["v"] == ox.Literal(
+        "18651.06", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
+    )
+    year = _one(store, f"SELECT ?y WHERE {{ GRAPH ?g {{ <{ids.report}> <{OGI}reportYear> ?y }} }}")["y"]
+    assert year == ox.Literal("2022", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#gYear"))
+
+
+def test_blank_and_not_applicable_cells_are_form_cells_without_a_value():
+    report = make_report("2021", overrides={"2021.T3.granted/C": BLANK, "2021.T3.granted/R": NOT_APPLICABLE})
+    ids, nquads = emit(report)
+    store = _store(nquads)
+    for applicant, status in (("C", "blank"), ("R", "notApplicable")):
+        cell = ox.NamedNode(ids.cell("2021.T3.granted", applicant))
+        types = {
+            q.object.value
+            for q in store.quads_for_pattern(
+                cell, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), None
+            )
+        }
+        assert types == {OGI + "FormCell"}  # not a qb:Observation: it has no measure
+        assert not list(store.quads_for_pattern(cell, ox.NamedNode(OGI + "value"), None))
+        statuses = [
+            q.object.value for q in store.quads_for_pattern(cell, ox.NamedNode(OGI + "valueStatus"), None)
+        ]
+        assert statuses == [iris.STATUS + status]
+    reported = ox.NamedNode(ids.cell("2021.T3.granted", "NP"))
+    assert not list(store.quads_for_pattern(reported, ox.NamedNode(OGI + "valueStatus"), None))
+    assert list(store.quads_for_pattern(reported, ox.NamedNode(QB + "dataSet"), ox.NamedNode(ids.dataset)))
+
+
+def test_uncertain_cell_keeps_best_reading_and_alternatives():
+    report = make_report("2021", overrides={"2021.T2.normativeDocuments.inForce": uncertain(3440, 440, 40)})
+    ids, nquads = emit(report)
+    store = _store(nquads)
+    cell = ids.cell("2021.T2.normativeDocuments.inForce")
+    values = sorted(
+        int(r["v"].value)
+        for r in store.query(f"SELECT ?v WHERE {{ GRAPH ?g {{ <{cell}> <{OGI}alternativeValue> ?v }} }}")
+    )
+    assert values == [40, 440]
+    assert _one(store, f"SELECT ?v WHERE {{ GRAPH ?g {{ <{cell}> <{OGI}value> ?v }} }}")["v"].value == "3440"
+    status = _one(store, f"SELECT ?s WHERE {{ GRAPH ?g {{ <{cell}> <{OGI}valueStatus> ?s }} }}")["s"]
+    assert status.value == iris.STATUS + "uncertain"
+
+
+def test_same_agency_gets_the_same_iri_in_every_year_and_unplaced_namesakes_do_not_merge():
+    first, _ = emit(make_report("2021", year=2022))
+    second, _ = emit(make_report("2021", year=2023))
+    assert first.agency == second.agency
+    assert first.report != second.report
+    assert first.agency.endswith("/id/agency/330800-" + first.agency.rsplit("-", 1)[-1])
+    a, _ = emit(make_report("2021", adcode=None, agency_name="区统计局", seed=1))
+    b, _ = emit(make_report("2021", adcode=None, agency_name="区统计局", seed=2))
+    assert a.agency != b.agency
+
+
+def test_configured_base_moves_every_data_iri(monkeypatch):
+    monkeypatch.setenv("OGIKG_BASE", "https://data.example.org/ogi")
+    ids, nquads = emit_report(make_report("old"), datetime(2024, 1, 1, tzinfo=UTC))
+    assert ids.report.startswith("https://data.example.org/ogi/id/report/330800-")
+    subjects = {q.subject.value for q in _store(nquads) if isinstance(q.subject, ox.NamedNode)}
+    assert all(s.startswith(("https://data.example.org/ogi/", "https://w3id.org/ogikg/")) for s in subjects)
+
+
+def test_provenance_names_source_checksum_and_converter_version():
+    report = make_report("2019")
+    ids, nquads = emit(report)
+    store = _store(nquads)
+    row = _one(
+        store,
+        f"""SELECT ?sha ?version WHERE {{ GRAPH ?g {{
+        <{ids.report}> <http://www.w3.org/ns/prov#wasGeneratedBy> ?activity .
+        ?activity <http://www.w3.org/ns/prov#used> ?source ; <{OGI}converterVersion> ?version .
+        ?source <{OGI}sha256> ?sha }} }}""",
+    )
+    assert row["sha"].value == report.document.sha256
+    assert row["version"].value
