@@ -381,11 +381,6 @@ def test_emitted_reports_pass_every_integrity_constraint(generation: str) -> Non
     assert check_integrity(store, include_vocabulary=True) == _only({})
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="narrative figures need ogi:narrativeIndicator and ogi:occurrence (dsd:narrative) "
-    "and narrative codes typed skos:Concept (IC-19)",
-)
 def test_emitted_narrative_figures_pass_every_integrity_constraint() -> None:
     from report_factory import emit, make_report
 
@@ -395,4 +390,16 @@ def test_emitted_narrative_figures_pass_every_integrity_constraint() -> None:
     _, nquads = emit(report)
     store = ox.Store()
     store.load(nquads, format=ox.RdfFormat.N_QUADS)
+    # the figures are in the cube, with the dimensions of dsd:narrative
+    figures = store.query(
+        f"""SELECT ?indicator ?occurrence ?value WHERE {{ GRAPH ?g {{
+            ?figure a <{OGI}NarrativeFigure>, <{QB}Observation> ; <{OGI}narrativeIndicator> ?indicator ;
+                <{OGI}indicator> ?indicator ; <{OGI}occurrence> ?occurrence ; <{OGI}value> ?value ;
+                <{QB}dataSet>/<{QB}structure> <{iris.DSD}narrative> }} }}"""
+    )
+    assert isinstance(figures, ox.QuerySolutions)
+    assert {(row["indicator"].value, row["occurrence"].value, row["value"].value) for row in figures} == {
+        (iris.INDICATOR + "narrative.requestsNew", "1", "12"),
+        (iris.INDICATOR + "narrative.administrativeReviews", "1", "1"),
+    }
     assert check_integrity(store, include_vocabulary=True) == _only({})
