@@ -115,7 +115,7 @@ def demo(input_dir: str | None, workdir: str, host: str, port: int, serve: bool)
 
 def _register_optional_commands() -> None:
     """Commands whose modules live in their own parts of the package."""
-    from ogikg.server.command import serve_command
+    from ogikg.server.run import serve_command
     from ogikg.synth.command import synth_command
     from ogikg.validation.command import validate_command
 
