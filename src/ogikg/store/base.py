@@ -3,6 +3,10 @@ service (Virtuoso, Fuseki, …) reached over HTTP.
 
 Graph replacement is per named graph and atomic as seen by readers: a report's graph is dropped
 and reloaded in one transaction (embedded) or one SPARQL Update request (remote).
+
+Default dataset: a query without FROM / FROM NAMED and without protocol graph parameters sees the
+union of all named graphs as its default graph (embedded store; Virtuoso behaves the same way, and
+other remote services decide for themselves).
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal, Protocol, runtime_checkable
+
+import pyoxigraph as ox
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +44,30 @@ class LoadStats:
     seconds: float
 
 
+class StoreError(Exception):
+    """A store could not be opened, read or written; the message names the store and the reason."""
+
+
+class StoreNotFoundError(StoreError):
+    """There is no store at the given path (read-only opening never creates one)."""
+
+
+class StoreLockedError(StoreError):
+    """Another process (or another handle in this process) holds the store's write lock."""
+
+
+class ReadOnlyStoreError(StoreError):
+    """A write was attempted through a read-only handle."""
+
+
+class QueryError(StoreError):
+    """The query was rejected (syntax error, wrong query form for the call, remote 4xx)."""
+
+
+class UnsupportedMediaTypeError(StoreError):
+    """The requested media type cannot represent this kind of query result."""
+
+
 @runtime_checkable
 class Store(Protocol):
     def query(
@@ -54,6 +84,9 @@ class Store(Protocol):
         """Run a SELECT and return its bindings (for internal use: pages, export, checks)."""
 
     def ask(self, sparql: str) -> bool: ...
+
+    def construct(self, sparql: str) -> list[ox.Triple]:
+        """Run a CONSTRUCT/DESCRIBE and return its triples (pyoxigraph terms)."""
 
     def replace_graphs(self, graphs: Mapping[str, bytes]) -> LoadStats:
         """Replace each named graph by the N-Triples given for it, atomically per call."""
