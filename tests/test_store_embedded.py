@@ -316,3 +316,13 @@ def test_read_only_handle_refuses_writes_and_refreshes_after_a_write(store: Embe
     assert reader.refresh() is True
     assert sorted(reader.graph_iris()) == [G2]
     assert reader.refresh() is False
+
+
+def test_update_is_committed_flushed_and_seen_by_a_fresh_reader(tmp_path) -> None:
+    store = EmbeddedStore(tmp_path / "s")
+    store.update('INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:p> "一" } }')
+    reader = EmbeddedStore.open_read_only(tmp_path / "s")
+    rows = reader.select("SELECT ?o WHERE { GRAPH <urn:g> { <urn:a> <urn:p> ?o } }")
+    assert [r["o"].value for r in rows] == ["一"]
+    reader.close()
+    store.close()

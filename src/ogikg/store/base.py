@@ -96,6 +96,9 @@ class Store(Protocol):
 
     def drop_graphs(self, graph_iris: Iterable[str]) -> None: ...
 
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        """Run a SPARQL 1.1 Update (admin routes only; the public endpoint is read-only)."""
+
     def graph_iris(self) -> Iterator[str]: ...
 
     def quad_count(self) -> int: ...

@@ -236,6 +236,15 @@ class EmbeddedStore:
             raise ReadOnlyStoreError(f"store at {self._path} is open read-only")
         return self.oxigraph
 
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        """Run a SPARQL Update in one transaction (a malformed one raises SyntaxError, as
+        pyoxigraph does); readers see it after the flush."""
+        store = self._writable()
+        store.update(sparql, base_iri=base_iri)
+        store.flush()
+        self._unflushed_quads = 0
+        self._bump_generation()
+
     def _committed(self, store: ox.Store, quads: int) -> None:
         self._unflushed_quads += quads
         if self._unflushed_quads >= self._flush_every_quads:

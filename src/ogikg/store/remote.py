@@ -152,6 +152,10 @@ class RemoteStore:
             headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
         )
 
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        """Send a SPARQL Update to the update endpoint (``base_iri`` becomes a BASE declaration)."""
+        self._update(f"BASE <{base_iri}>\n{sparql}" if base_iri else sparql)
+
     def _update(self, sparql: str) -> None:
         if self.update_url is None:
             raise ReadOnlyStoreError(f"{self.query_url}: no update endpoint configured")
