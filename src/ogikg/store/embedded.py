@@ -24,9 +24,10 @@ import io
 import os
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import IO
 
 import pyoxigraph as ox
 
@@ -297,6 +298,28 @@ class EmbeddedStore:
             self._committed(store, quads)
         return LoadStats(graphs, quads, time.perf_counter() - started)
 
+    def bulk_load_new(
+        self, sources: Sequence[str], *, progress: Callable[[int], None] | None = None
+    ) -> LoadStats:
+        """Bulk-load N-Quads files whose graphs the store does not hold yet, as one stream.
+
+        The fastest path for a first load of many reports: pyoxigraph's bulk loader reads the
+        files one after the other without holding them in memory. Not transactional (see
+        ``load_nquads``); graphs the store already has must go through ``load_nquads``.
+        """
+        started = time.perf_counter()
+        store = self._writable()
+        before = len(store)
+        with self._write_lock:
+            stream = ConcatenatedFiles(sources, progress)
+            try:
+                store.bulk_load(stream, format=ox.RdfFormat.N_QUADS)
+            except SyntaxError as error:
+                raise StoreError(f"{stream.current}: {error}") from error
+            quads = len(store) - before
+            self._committed(store, quads)
+        return LoadStats(len(sources), quads, time.perf_counter() - started)
+
     def _bulk_load_file(self, store: ox.Store, source: str) -> None:
         rdf_format = dataset_file_format(source)
         try:
@@ -356,6 +379,40 @@ class EmbeddedStore:
                 self.oxigraph.dump(str(target), format=rdf_format)
         except OSError as error:
             raise StoreError(f"dumping {self._path} to {path}: {error}") from error
+
+
+class ConcatenatedFiles(io.RawIOBase):
+    """Several files read as one binary stream, one open file at a time."""
+
+    def __init__(self, paths: Sequence[str], progress: Callable[[int], None] | None = None) -> None:
+        self._paths = iter(paths)
+        self._handle: IO[bytes] | None = None
+        self._progress = progress
+        self.current = ""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+        while True:
+            if self._handle is None:
+                path = next(self._paths, None)
+                if path is None:
+                    return 0
+                self.current = path
+                self._handle = open(path, "rb")  # noqa: SIM115 - closed when exhausted
+            count = self._handle.readinto(buffer)
+            if count:
+                return count
+            self._handle.close()
+            self._handle = None
+            if self._progress:
+                self._progress(1)
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+        super().close()
 
 
 def _named_node(iri: str) -> ox.NamedNode:
