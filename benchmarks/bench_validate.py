@@ -1,0 +1,151 @@
+"""Validation speed: per-report parallel validation against pyshacl over one graph of all reports.
+
+    .venv/bin/python benchmarks/bench_validate.py --reports 600 --jobs 2
+
+Synthetic reports of the three form generations (built with tests/report_factory.py, a few with
+errors) are validated
+
+* per report, as ``ogikg validate`` does: each report's graph plus the vocabulary it needs in an
+  in-memory pyoxigraph store, pyshacl with the shapes parsed once, worker processes in parallel;
+* by pyshacl over ONE graph holding all the reports and the whole vocabulary, as pyshacl is
+  usually run: an rdflib graph (the baseline), and — to separate the two effects — a single
+  pyoxigraph store.
+
+The one-graph runs are slow, so by default they validate a subset (--baseline-reports) and the
+rate is reported per report. Every run must find the same number of results per report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+import pyoxigraph as ox
+
+from ogikg.ontology import turtle_files
+from ogikg.validation.command import preload
+from ogikg.validation.shacl import shapes_library, validate_report
+from report_factory import consistent_values, emit, make_report
+
+GENERATIONS = ("old", "2019", "2021")
+
+
+def synthetic_reports(count: int) -> list[str]:
+    """N-Quads of ``count`` reports of distinct agencies; every fifth has a broken total."""
+    texts = []
+    for index in range(count):
+        generation = GENERATIONS[index % 3]
+        overrides = {}
+        if index % 5 == 0:
+            key = {"old": "old.review.total", "2019": "2019.T4.review.total", "2021": "2021.T4.review.total"}[
+                generation
+            ]
+            overrides[key] = consistent_values(generation, seed=index)[key] + 1
+        report = make_report(
+            generation,
+            seed=index,
+            overrides=overrides,
+            agency_name=f"第{index}号局",
+            agency_body=f"第{index}号局",
+        )
+        texts.append(emit(report)[1])
+    return texts
+
+
+def _count(text: str) -> int:
+    return len(validate_report(text).findings)
+
+
+def per_report(texts: list[str], jobs: int) -> tuple[float, int]:
+    """Seconds and number of findings for the per-report validator with ``jobs`` processes."""
+    preload()
+    started = time.perf_counter()
+    if jobs <= 1:
+        counts = [_count(text) for text in texts]
+    else:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            counts = pool.map(_count, texts, chunksize=8)
+    return time.perf_counter() - started, sum(counts)
+
+
+def one_graph(texts: list[str], engine: str) -> tuple[float, int]:
+    """Seconds and number of results for pyshacl over one graph of all reports + the vocabulary."""
+    import rdflib
+    from pyshacl import validate
+
+    shapes = shapes_library().graph
+    if engine == "rdflib":
+        data: object = rdflib.Dataset()
+        for text in texts:
+            data.parse(data=text, format="nquads")
+        for path in turtle_files():
+            data.parse(str(path), format="turtle")
+        data.default_union = True
+    else:
+        data = ox.Store()
+        for text in texts:
+            data.load(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+        for path in turtle_files():
+            data.load(path=str(path), format=ox.RdfFormat.TURTLE)
+    started = time.perf_counter()
+    _conforms, results, _text = validate(data, shacl_graph=shapes, allow_warnings=True, allow_infos=True)
+    seconds = time.perf_counter() - started
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    return seconds, len(set(results.subjects(rdflib.RDF.type, sh.ValidationResult)))
+
+
+def _line(name: str, count: int, seconds: float, results: int) -> str:
+    return (
+        f"{name:58} {count:5d} reports {seconds:8.2f} s {count / seconds:8.2f} reports/s  ({results} results)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--reports", type=int, default=600)
+    parser.add_argument("--baseline-reports", type=int, default=60, help="reports for the one-graph runs")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--skip-rdflib", action="store_true", help="skip the (slowest) rdflib one-graph run")
+    args = parser.parse_args()
+
+    texts = synthetic_reports(args.reports)
+    subset = texts[: args.baseline_reports]
+    runs: list[tuple[str, Callable[[], tuple[float, int]], int]] = [
+        ("per report, 1 process", lambda: per_report(texts, 1), len(texts)),
+        (
+            f"per report, {args.jobs} processes (ogikg validate)",
+            lambda: per_report(texts, args.jobs),
+            len(texts),
+        ),
+        ("per report, 1 process, baseline subset", lambda: per_report(subset, 1), len(subset)),
+        ("pyshacl, one pyoxigraph store of all reports", lambda: one_graph(subset, "oxigraph"), len(subset)),
+    ]
+    if not args.skip_rdflib:
+        runs.append(
+            (
+                "pyshacl, one rdflib graph of all reports (baseline)",
+                lambda: one_graph(subset, "rdflib"),
+                len(subset),
+            )
+        )
+    rates: dict[str, float] = {}
+    for name, run, count in runs:
+        seconds, results = run()
+        rates[name] = count / seconds
+        print(_line(name, count, seconds, results), flush=True)
+    parallel = rates[f"per report, {args.jobs} processes (ogikg validate)"]
+    for name in rates:
+        if name.startswith("pyshacl"):
+            print(f"speed-up of ogikg validate over {name}: {parallel / rates[name]:.1f}x")
+
+
+if __name__ == "__main__":
+    main()

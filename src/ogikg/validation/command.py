@@ -1,0 +1,265 @@
+"""``ogikg validate SOURCE``: check every report, write the quality graphs, summarise.
+
+SOURCE is a ``convert`` output folder (``manifest.jsonl`` + one N-Quads file per report) or a
+store (a store folder or a SPARQL endpoint URL). Reports are validated one by one, in parallel
+worker processes, each against its own graph plus the vocabulary it needs; the checks across
+reports of one agency (I6, I7, I8, I11) run once, as SPARQL over all reports, and their findings
+join the quality graph of the later report. The exit status is 1 when any report has a violation.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import TextIO
+
+import click
+import pyoxigraph as ox
+from tqdm import tqdm
+
+from ogikg import iris
+from ogikg.store.base import Store
+from ogikg.validation import crossyear
+from ogikg.validation.findings import Finding, ReportFindings
+from ogikg.validation.quality import quality_nquads, quality_ntriples
+from ogikg.validation.shacl import shapes_library, validate_report, vocabulary_subset
+from ogikg.validation.summary import Totals, report_dict, report_text
+
+MANIFEST = "manifest.jsonl"
+QUALITY_DIR = "quality"
+_GENERATIONS = ("old", "2019", "2021", "narrative", None)
+
+
+def preload() -> None:
+    """Parse shapes and vocabulary once, before worker processes are forked (they share it)."""
+    shapes_library()
+    for generation in _GENERATIONS:
+        vocabulary_subset(generation)
+    crossyear.cross_report_constraints()
+
+
+def _pool_map(
+    function: Callable, tasks: Iterable, jobs: int, total: int, progress: bool, label: str
+) -> Iterator:
+    """``function`` over ``tasks`` in order, in ``jobs`` forked processes, with a progress bar."""
+    with tqdm(total=total, disable=not progress, unit="report", desc=label, file=sys.stderr) as bar:
+        if jobs <= 1:
+            for result in map(function, tasks):
+                bar.update()
+                yield result
+            return
+        context = multiprocessing.get_context("fork")
+        with context.Pool(processes=jobs) as pool:
+            for result in pool.imap(function, tasks, chunksize=4):
+                bar.update()
+                yield result
+
+
+# ------------------------------------------------------------------- convert output -------
+
+
+def _manifest_records(source: Path) -> list[dict]:
+    records = []
+    with (source / MANIFEST).open(encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip():
+                record = json.loads(line)
+                if record.get("output") and record.get("status") != "rejected":
+                    records.append(record)
+    return records
+
+
+def _cross_quads_task(path: str) -> bytes:
+    quads = ox.parse(Path(path).read_bytes(), format=ox.RdfFormat.N_QUADS)
+    return ox.serialize(crossyear.cross_report_quads(quads), format=ox.RdfFormat.N_QUADS)
+
+
+def _validate_file_task(
+    task: tuple[str, str | None, dict, list[Finding]],
+) -> tuple[ReportFindings, str | None]:
+    """Validate one report file; write its quality graph (or return it when ``target`` is None)."""
+    path, target, source, extra = task
+    try:
+        findings = validate_report(Path(path).read_bytes())
+    except Exception as error:  # one unreadable report must not stop the run
+        return _failed(source, f"cannot validate {path}: {type(error).__name__}: {error}"), None
+    findings = ReportFindings(
+        findings.report,
+        findings.quality_graph,
+        findings.findings + tuple(extra),
+        findings.label,
+        findings.template,
+        source,
+    )
+    text = quality_nquads(findings)
+    if target is None:
+        return findings, text
+    out = Path(target)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    temporary = out.with_suffix(".tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(out)
+    return findings, None
+
+
+def _failed(source: dict, reason: str) -> ReportFindings:
+    from ogikg.validation.findings import FindingKind, Severity
+
+    report = source.get("report") or source.get("file", "")
+    finding = Finding(
+        Severity.VIOLATION, FindingKind.STRUCTURE, iris.VOCAB + "shape/AnnualReport", report, reason, reason
+    )
+    quality = report.replace("/id/report/", "/graph/quality/", 1)
+    return ReportFindings(report, quality, (finding,), source.get("file"), None, source)
+
+
+def validate_output(
+    source: Path, *, jobs: int, output: Path | None, progress: bool
+) -> Iterator[ReportFindings]:
+    """Validate a convert output folder; yields the findings of each report in manifest order."""
+    records = _manifest_records(source)
+    paths = [str(source / record["output"]) for record in records]
+    with tempfile.TemporaryDirectory(prefix="ogikg-validate-") as scratch:
+        store = ox.Store(scratch)
+        store.extend(crossyear.vocabulary_quads())
+        for text in _pool_map(_cross_quads_task, paths, jobs, len(paths), progress, "collect"):
+            if text:
+                store.load(text, format=ox.RdfFormat.N_QUADS)
+        cross = crossyear.cross_report_findings(crossyear.OxigraphSelect(store))
+        del store
+    tasks = [
+        (
+            path,
+            None if output else str(source / QUALITY_DIR / record["output"]),
+            {"file": record.get("input", record["output"]), "output": record["output"]},
+            cross.get(record.get("report", ""), []),
+        )
+        for path, record in zip(paths, records, strict=True)
+    ]
+    sink: TextIO | None = output.open("w", encoding="utf-8") if output else None
+    try:
+        for findings, text in _pool_map(_validate_file_task, tasks, jobs, len(tasks), progress, "validate"):
+            if sink is not None and text:
+                sink.write(text)
+            yield findings
+    finally:
+        if sink is not None:
+            sink.close()
+
+
+# ------------------------------------------------------------------------------ store ------
+
+_REPORTS_QUERY = (
+    f"SELECT ?report ?graph WHERE {{ GRAPH ?graph {{ ?report a <{iris.VOCAB}AnnualReport> }} }} "
+    "ORDER BY ?report"
+)
+
+
+def _validate_text_task(task: tuple[bytes, dict, list[Finding]]) -> ReportFindings:
+    data, source, extra = task
+    try:
+        findings = validate_report(data)
+    except Exception as error:
+        return _failed(source, f"cannot validate {source.get('report')}: {type(error).__name__}: {error}")
+    return findings.with_findings(tuple(extra))
+
+
+def validate_store_source(
+    store: Store, *, jobs: int, output: Path | None, progress: bool
+) -> Iterator[ReportFindings]:
+    """Validate every report of a store; write the quality graphs into it (or into ``output``)."""
+    try:
+        rows = store.select(_REPORTS_QUERY)
+        cross = crossyear.cross_report_findings(store)
+
+        def tasks() -> Iterator[tuple[bytes, dict, list[Finding]]]:
+            for row in rows:
+                graph, report = row["graph"].value, row["report"].value
+                body = store.query(
+                    f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
+                    "application/n-triples",
+                ).body
+                yield body, {"report": report, "graph": graph}, cross.get(report, [])
+
+        sink = output.open("w", encoding="utf-8") if output else None
+        pending: dict[str, bytes] = {}
+        try:
+            for findings in _pool_map(_validate_text_task, tasks(), jobs, len(rows), progress, "validate"):
+                if sink is not None:
+                    sink.write(quality_nquads(findings))
+                else:
+                    pending[findings.quality_graph] = quality_ntriples(findings).encode("utf-8")
+                    if len(pending) >= 200:
+                        store.replace_graphs(pending)
+                        pending = {}
+                yield findings
+            if pending:
+                store.replace_graphs(pending)
+        finally:
+            if sink is not None:
+                sink.close()
+    finally:
+        store.close()
+
+
+# ---------------------------------------------------------------------------- command ------
+
+
+@click.command("validate")
+@click.argument("source")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("-j", "--jobs", type=int, default=0, help="Worker processes (default: one per CPU).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write every quality graph into this one N-Quads file instead of SOURCE/quality/… (or the store).",
+)
+@click.option("--top", default=3, show_default=True, help="Findings shown per report in the text summary.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
+def validate_command(
+    source: str, fmt: str, jobs: int, output: str | None, top: int, progress: bool | None
+) -> None:
+    """Check reports against the SHACL shapes of their form and publish the findings as data.
+
+    SOURCE is a convert output folder or a store (folder or SPARQL endpoint URL). Each report's
+    findings are written as its quality graph (SOURCE/quality/<graph file> for a folder, the
+    report's ogi:qualityGraph in a store). Prints per report conforms / warnings / violations and
+    the top findings; --format json prints one JSON document. Exit status 1 if any violation.
+    """
+    jobs = jobs or os.cpu_count() or 1
+    show = sys.stderr.isatty() if progress is None else progress
+    preload()
+    started = time.perf_counter()
+    out = Path(output) if output else None
+    folder = Path(source)
+    if (folder / MANIFEST).exists():
+        results = validate_output(folder, jobs=jobs, output=out, progress=show)
+    else:
+        from ogikg.store.open import open_store
+
+        results = validate_store_source(open_store(source), jobs=jobs, output=out, progress=show)
+    totals = Totals()
+    if fmt == "json":
+        click.echo('{"reports": [', nl=False)
+        for index, findings in enumerate(results):
+            totals.add(findings)
+            click.echo(
+                ("," if index else "") + "\n" + json.dumps(report_dict(findings), ensure_ascii=False),
+                nl=False,
+            )
+        totals.seconds = time.perf_counter() - started
+        click.echo('\n], "totals": ' + json.dumps(totals.as_dict(), ensure_ascii=False) + "}")
+    else:
+        for findings in results:
+            totals.add(findings)
+            click.echo(report_text(findings, top=top))
+        totals.seconds = time.perf_counter() - started
+        click.echo(totals.line())
+    sys.exit(1 if totals.any_violation else 0)

@@ -1,0 +1,145 @@
+"""``ogikg validate`` on a convert output folder: quality files, summaries, exit status."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+from click.testing import CliRunner
+
+from ogikg.validation.command import validate_command
+from ogikg.validation.summary import report_text
+from report_factory import consistent_values, emit, make_following_report, make_report
+
+
+def write_output(folder: Path, reports) -> list[str]:
+    """A folder laid out like ``ogikg convert`` output: graphs/…nq files and manifest.jsonl."""
+    names = []
+    with (folder / "manifest.jsonl").open("w", encoding="utf-8") as manifest:
+        for index, report in enumerate(reports):
+            ids, nquads = emit(report)
+            name = f"graphs/{index:02d}/{report.document.sha256}.nq"
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(nquads, encoding="utf-8")
+            record = {"input": f"in/{index}.txt", "status": "converted", "report": ids.report, "output": name}
+            manifest.write(json.dumps(record) + "\n")
+            names.append(name)
+        manifest.write(
+            json.dumps({"input": "in/bad.txt", "status": "rejected", "reason": "not a report"}) + "\n"
+        )
+    return names
+
+
+def test_clean_folder_exits_zero_and_writes_quality_graphs(tmp_path: Path) -> None:
+    first = make_report("2021", year=2021)
+    names = write_output(tmp_path, [make_report("old"), first, make_following_report(first)])
+    result = CliRunner().invoke(validate_command, [str(tmp_path), "--jobs", "1", "--no-progress"])
+    assert result.exit_code == 0, result.output
+    for name in names:
+        quality = tmp_path / "quality" / name
+        quads = list(ox.parse(quality.read_bytes(), format=ox.RdfFormat.N_QUADS))
+        assert any(q.predicate.value.endswith("#conforms") and q.object.value == "true" for q in quads)
+    assert "3 reports validated" in result.output and "3 conform" in result.output
+
+
+def test_violation_and_cross_year_warning(tmp_path: Path) -> None:
+    values = consistent_values("2021")
+    first = make_report(
+        "2021", year=2021, overrides={"2021.T4.review.total": values["2021.T4.review.total"] + 1}
+    )
+    second = make_following_report(first, values={"2021.T3.carriedOver/NP": 99})
+    names = write_output(tmp_path, [first, second])
+    result = CliRunner().invoke(
+        validate_command, [str(tmp_path), "-j", "2", "--no-progress", "--format", "json"]
+    )
+    assert result.exit_code == 1
+    document = json.loads(result.output)
+    reports = document["reports"]
+    assert [r["verdict"] for r in reports] == ["violations", "warnings"]
+    (violation,) = reports[0]["findings"]
+    assert (violation["rule"], violation["difference"]) == ("I4", 1)
+    assert {f["rule"] for f in reports[1]["findings"]} == {"I6"}
+    assert document["totals"]["with_violations"] == 1
+    # the cross-year warning is in the later report's quality graph
+    later = (tmp_path / "quality" / names[1]).read_text(encoding="utf-8")
+    assert "/rule/I6>" in later and "#Warning>" in later
+
+
+def test_single_output_file(tmp_path: Path) -> None:
+    write_output(tmp_path, [make_report("2019"), make_report("old")])
+    target = tmp_path / "all-quality.nq"
+    result = CliRunner().invoke(
+        validate_command, [str(tmp_path), "-j", "1", "--no-progress", "-o", str(target)]
+    )
+    assert result.exit_code == 0
+    graphs = {q.graph_name.value for q in ox.parse(target.read_bytes(), format=ox.RdfFormat.N_QUADS)}
+    assert len(graphs) == 2 and all("/graph/quality/" in g for g in graphs)
+    assert not (tmp_path / "quality").exists()
+
+
+def test_text_summary_names_the_top_findings() -> None:
+    from ogikg.validation.shacl import validate_report
+
+    values = consistent_values("2021")
+    findings = validate_report(
+        emit(make_report("2021", overrides={"2021.T3.granted/NP": values["2021.T3.granted/NP"] + 1}))[1]
+    )
+    text = report_text(findings, top=1)
+    lines = text.splitlines()
+    assert lines[0].startswith("✗ ")
+    assert lines[1].strip() == "2 violations, 0 warnings, 0 info"  # I2 for the row, I3 for the column
+    assert lines[2].split()[0] == "violation"
+    assert "… and 1 more" in lines[-1]
+
+
+class _MemoryStore:
+    """The parts of the Store protocol that validation uses, over an in-memory pyoxigraph store."""
+
+    def __init__(self) -> None:
+        from ogikg.validation.crossyear import OxigraphSelect
+
+        self.inner = ox.Store()
+        self._select = OxigraphSelect(self.inner)
+        self.closed = False
+
+    def select(self, sparql: str):
+        return self._select.select(sparql)
+
+    def query(self, sparql: str, media_type: str, **_: object):
+        from ogikg.store.base import QueryResponse
+
+        assert media_type == "application/n-triples"
+        triples = self.inner.query(sparql)
+        return QueryResponse(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), media_type)
+
+    def replace_graphs(self, graphs):
+        for name, body in graphs.items():
+            graph = ox.NamedNode(name)
+            if graph in set(self.inner.named_graphs()):
+                self.inner.remove_graph(graph)
+            for triple in ox.parse(body, format=ox.RdfFormat.N_TRIPLES):
+                self.inner.add(ox.Quad(triple.subject, triple.predicate, triple.object, graph))
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_store_source_gets_quality_graphs_written_into_it() -> None:
+    from ogikg.validation.command import preload, validate_store_source
+    from ogikg.validation.quality import VIOLATIONS_QUERY
+
+    values = consistent_values("old")
+    broken = make_report("old", overrides={"old.review.total": values["old.review.total"] + 2})
+    clean = make_report("2021", agency_name="衢州市财政局", agency_body="财政局")
+    store = _MemoryStore()
+    for report in (broken, clean):
+        store.inner.load(emit(report)[1].encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    preload()
+    found = list(validate_store_source(store, jobs=1, output=None, progress=False))
+    assert sorted(f.violations for f in found) == [0, 1]
+    assert store.closed
+    rows = list(store.inner.query(VIOLATIONS_QUERY))
+    assert [(r["report"].value, r["rule"].value.rsplit("/", 1)[-1]) for r in rows] == [
+        (emit(broken)[0].report, "O4")
+    ]
