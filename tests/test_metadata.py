@@ -171,9 +171,20 @@ def test_mirror_copy_with_a_swapped_city_name_is_noticed_and_cleaned() -> None:
     metadata = _metadata("r0023")  # 中国体彩网,体彩网 where 淮安市 stood
     assert any("mirror-site" in warning for warning in metadata.warnings)
     assert metadata.agency is not None
-    assert metadata.agency.name == "公安局"
+    # The city is recovered from the bureau's own account “淮安公安微警务”, not guessed.
+    assert (metadata.agency.name, metadata.agency.printed_name) == ("淮安市公安局", "公安局")
     assert metadata.agency.kind == "public-security"
-    assert metadata.agency.adcode is None
+    assert (metadata.agency.adcode, metadata.agency.level) == ("320800", Level.PREFECTURE)
+    transport = _metadata("r0107")  # 淮安交通微信, 淮安交通服务热线
+    assert transport.agency is not None
+    assert (transport.agency.name, transport.agency.adcode) == ("淮安市交通运输局", "320800")
+    town = _metadata("r0042")  # puroview.com where 永嘉县 stood; “中国永嘉”县政府门户网站
+    assert town.agency is not None
+    assert (town.agency.name, town.agency.adcode, town.agency.level) == (
+        "永嘉县沙头镇人民政府",
+        "330324",
+        Level.TOWNSHIP,
+    )
     for name in ("r0042", "r0095", "r0107", "r0112", "r0119", "r0148"):
         found = _metadata(name)
         assert any("mirror-site" in warning for warning in found.warnings), name
@@ -330,8 +341,8 @@ TITLES = [
         "朝阳区统计局",
         "statistics",
         None,
-        None,
-    ),  # 北京 or 长春
+        Level.COUNTY,
+    ),  # 北京 or 长春: the area is open, the level is not
     (
         "广州市越秀区人民政府北京街道办事处2020年政府信息公开工作年度报告",
         "广州市越秀区北京街道办事处",
@@ -531,3 +542,132 @@ def test_corpus_excerpt_agency_area_and_year(
     assert metadata.agency is not None
     assert (metadata.agency.name, metadata.agency.adcode, metadata.year) == (agency_name, adcode, year)
     assert "agency" in metadata.evidence and "year" in metadata.evidence
+
+
+# --- synthetic texts for the rules that complete or classify an agency --------------------------
+
+
+def _agency(text: str) -> tuple[str | None, str | None, Level | None, str | None]:
+    agency = extract_metadata(text, "fixture").agency
+    assert agency is not None
+    return agency.name, agency.adcode, agency.level, agency.kind
+
+
+SUMMARY_CASES = [
+    # text, is_summary: a people's government at or above county level reports for its area
+    ("安吉县人民政府2021年政府信息公开工作年度报告\n2021年,全县深入推进政务公开。\n", True),
+    ("杭州市人民政府2021年政府信息公开工作年度报告\n", True),
+    ("安吉县统计局2021年政府信息公开工作年度报告\n2021年,我局认真落实条例。\n", False),
+    ("安吉县人民政府办公室2021年政府信息公开工作年度报告\n2021年,我办认真落实条例。\n", False),
+    ("安吉县递铺镇人民政府2021年政府信息公开工作年度报告\n2021年,我镇认真落实条例。\n", False),
+    # a zone committee governing its zone (我区, 各部门) against one led by a district government
+    ("苏州工业园区管理委员会2021年政府信息公开工作年度报告\n2021年,我区督促各部门做好公开工作。\n", True),
+    (
+        "苏州工业园区管理委员会2021年政府信息公开工作年度报告\n"
+        "2021年,在区委、区政府的正确领导下,我区督促各部门做好公开工作。\n",
+        False,
+    ),
+    # explicit compiling wording makes a general office's report its government's
+    (
+        "安吉县人民政府办公室2021年政府信息公开工作年度报告\n"
+        "本报告由县政府办公室综合县政府各部门、各乡镇的政府信息公开年度报告汇总编制。\n",
+        True,
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "summary"), SUMMARY_CASES)
+def test_summary_is_a_government_level_report(text: str, summary: bool) -> None:
+    metadata = extract_metadata(text, "fixture")
+    assert metadata.is_summary is summary
+    if summary:
+        assert "is_summary" in metadata.evidence
+
+
+def test_summary_office_report_is_its_governments() -> None:
+    text = SUMMARY_CASES[-1][0]
+    assert _agency(text) == ("安吉县人民政府", "330523", Level.COUNTY, "government")
+
+
+def test_unplaced_department_takes_the_place_of_its_own_accounts() -> None:
+    text = (
+        "交通运输局2021年政府信息公开工作年度报告\n"
+        "2021年,我局通过“绍兴交通”微信公众号和绍兴交通服务热线回应群众关切。\n"
+    )
+    assert _agency(text) == ("绍兴市交通运输局", "330600", Level.PREFECTURE, "transport")
+    # Another field's account says nothing about this bureau.
+    other = "交通运输局2021年政府信息公开工作年度报告\n2021年,我局转发“绍兴发布”信息。\n"
+    assert _agency(other)[1] is None
+
+
+def test_township_takes_the_county_of_the_government_site() -> None:
+    text = "递铺镇人民政府2010年政府信息公开工作年度报告\n本年报的电子版可在“中国安吉”县政府门户网站下载。\n"
+    assert _agency(text) == ("安吉县递铺镇人民政府", "330523", Level.TOWNSHIP, "township-government")
+
+
+def test_unplaced_body_takes_the_area_registered_in_its_uscc() -> None:
+    text = "索引号: 11330523MB0001234P/2021-00001\n林业局2021年政府信息公开工作年度报告\n"
+    metadata = extract_metadata(text, "fixture")
+    assert metadata.agency is not None
+    assert (metadata.agency.name, metadata.agency.adcode, metadata.agency.level) == (
+        "安吉县林业局",
+        "330523",
+        Level.COUNTY,
+    )
+    assert metadata.agency.uscc == "11330523MB0001234P"
+    # A code of another level than the name asks for (市林业局, a county code) is not taken.
+    relative = text.replace("\n林业局", "\n市林业局")
+    assert extract_metadata(relative, "fixture").agency.adcode is None  # type: ignore[union-attr]
+
+
+def test_relative_name_completed_from_the_number_of_its_governments_document() -> None:
+    text = (
+        "根据《市人民政府办公室关于做好政务公开工作的通知》(衢政办发〔2014〕12号)要求,"
+        "现将市民政局2014年政府信息公开工作报告如下:\n"
+    )
+    assert _agency(text) == ("衢州市民政局", "330800", Level.PREFECTURE, "civil-affairs")
+    # 临 opens the names of several prefecture-level cities: nothing is settled.
+    ambiguous = text.replace("衢政办发", "临政办发")
+    assert _agency(ambiguous)[1] is None
+
+
+def test_level_of_an_unplaced_department_from_its_own_government() -> None:
+    text = "林业局2009年政府信息公开年度报告\n今年以来,在区委、区政府的正确领导下,我局积极开展公开工作。\n"
+    assert _agency(text) == ("林业局", None, Level.COUNTY, "forestry")
+    # 市委、市政府 does not tell a prefecture from a county-level city.
+    city = text.replace("区委、区政府", "市委、市政府")
+    assert _agency(city)[2] is None
+
+
+def test_unnamed_bodies_keep_what_the_text_says_about_them() -> None:
+    town = "一、总体情况\n2019年,我镇认真贯彻落实条例,我镇主动公开政府信息66条。\n"
+    assert _agency(town) == ("镇人民政府", None, Level.TOWNSHIP, "township-government")
+    zone = "一、总体情况\n2024年,园区认真贯彻落实条例。\n"
+    assert _agency(zone) == ("园区", None, Level.DEVELOPMENT_ZONE, "development-zone")
+    bureau = "一、总体情况\n2019年,我局认真贯彻落实条例。\n"
+    assert extract_metadata(bureau, "fixture").agency is None
+
+
+def test_unnamed_city_government_from_the_areas_it_speaks_for() -> None:
+    text = (
+        "一、政府信息公开总体工作情况\n"
+        "市政府进一步理顺了管理体制。各县(市)区、市政府各部门均建立了工作机构,全市上下形成了工作格局。\n"
+    )
+    metadata = extract_metadata(text, "fixture")
+    assert metadata.agency is not None
+    assert (metadata.agency.name, metadata.agency.adcode, metadata.agency.level) == (
+        "市人民政府",
+        None,
+        Level.PREFECTURE,
+    )
+    assert metadata.is_summary
+
+
+def test_unnamed_city_government_from_the_subdivisions_it_lists() -> None:
+    text = "一、概述\n2010年,本市各级政府部门认真贯彻条例。黄浦、徐汇、长宁等区专题研究公开工作。\n"
+    assert _agency(text) == ("上海市人民政府", "310000", Level.PROVINCE, "government")
+
+
+def test_unnamed_bureau_named_after_its_account() -> None:
+    text = "一、总体情况\n2020年,我局通过微信公众号“安吉民政”发布推文99条,在县委县政府领导下开展工作。\n"
+    assert _agency(text) == ("安吉县民政局", "330523", Level.COUNTY, "civil-affairs")

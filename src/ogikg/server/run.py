@@ -90,7 +90,13 @@ def serve(
         check_store_directory(settings.store)
         if settings.writes_enabled:
             writable = open_writable_store(settings.store, store_opener)
-    app = create_app(settings, writable_store=writable, ingest=ingest)
+    if ingest is None:
+        from ogikg.ingest import ingest_reports
+
+        ingest = ingest_reports
+    from ogikg.server.pages import site_routers
+
+    app = create_app(settings, writable_store=writable, ingest=ingest, routers=site_routers(settings))
     try:
         uvicorn.run(app, host=settings.host, port=settings.port, access_log=False, log_level=log_level)
     finally:

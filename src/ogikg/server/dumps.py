@@ -1,0 +1,421 @@
+"""Whole-dataset dumps: written after every load, listed and served on ``/dumps/``.
+
+``regenerate_dumps(store, directory)`` writes
+
+- ``dataset.nq.gz`` — every quad of the store (each report's named graph, its quality graph, the
+  vocabulary graph), N-Quads, gzip;
+- ``dataset.trig.gz`` — the same quads as TriG, gzip;
+- ``vocabulary.ttl`` — the ontology (classes, properties, code lists, legal provisions) as Turtle;
+- ``dumps.json`` — the manifest: each file's byte size, SHA-256, triple and graph count, and the
+  dataset statistics the VoID description reuses (distinct subjects, entities, class and
+  property partitions).
+
+Everything streams: the store is dumped to a temporary N-Quads file, which is compressed and read
+once more, quad by quad, for the TriG and the statistics. Each file is written under a temporary
+name in the same directory and renamed into place, so readers never see half a file; gzip
+headers carry no time stamp, so the same data gives the same bytes and the same SHA-256.
+
+Statistics keep one small entry per distinct subject (a 64-bit hash and the set of its classes)
+— far less than the data, but it grows with the number of subjects (~100 bytes each).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import gzip
+import hashlib
+import json
+import os
+import shutil
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from email.utils import formatdate
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, cast
+
+import pyoxigraph as ox
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from ogikg import iris
+from ogikg.ontology import turtle_files
+from ogikg.server.cors import PublicReadRoute
+from ogikg.server.errors import error_response
+from ogikg.server.negotiation import Format, negotiate
+from ogikg.server.service_description import HTML
+from ogikg.server.sparql import public_base
+from ogikg.store.base import Store
+
+if TYPE_CHECKING:
+    from ogikg.server.site import SiteState
+
+DUMPS_DIR_ENV = "OGIKG_DUMPS_DIR"
+MANIFEST = "dumps.json"
+NQUADS = "dataset.nq.gz"
+TRIG = "dataset.trig.gz"
+VOCABULARY = "vocabulary.ttl"
+GZIP_MEDIA_TYPE = "application/gzip"
+MEDIA_TYPES: dict[str, str] = {
+    NQUADS: "application/n-quads",
+    TRIG: "application/trig",
+    VOCABULARY: "text/turtle",
+}
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_CHUNK = 1 << 20
+_GZIP_LEVEL = 6  # level 9 costs twice the time for 3 % less
+
+
+@dataclass(frozen=True, slots=True)
+class DumpInfo:
+    """One downloadable file."""
+
+    name: str
+    media_type: str
+    compress_format: str | None
+    byte_size: int
+    sha256: str
+    triples: int
+    graphs: int
+    modified: str  # ISO 8601, UTC
+    directory: str = field(default="", repr=False, compare=False)  # where it is; not published
+
+    @property
+    def path(self) -> Path:
+        return Path(self.directory) / self.name
+
+    @property
+    def description(self) -> str:
+        what = {NQUADS: "N-Quads", TRIG: "TriG", VOCABULARY: "Turtle (vocabulary only)"}.get(
+            self.name, self.name
+        )
+        return what + (", gzip" if self.compress_format else "")
+
+
+@dataclass(slots=True)
+class DatasetStatistics:
+    """What one pass over every quad tells about the dataset (VoID figures)."""
+
+    quads: int = 0
+    graphs: int = 0
+    distinct_subjects: int = 0
+    entities: int = 0
+    uri_space: str = ""
+    classes: dict[str, int] = field(default_factory=dict)  # class IRI → distinct instances
+    properties: dict[str, int] = field(default_factory=dict)  # property IRI → quads
+
+
+@dataclass(slots=True)
+class Manifest:
+    generated: str
+    dumps: list[DumpInfo]
+    statistics: DatasetStatistics
+
+    def dump(self, name: str) -> DumpInfo | None:
+        return next((d for d in self.dumps if d.name == name), None)
+
+    def to_json(self) -> dict[str, Any]:
+        dumps = [{k: v for k, v in asdict(d).items() if k != "directory"} for d in self.dumps]
+        return {"generated": self.generated, "dumps": dumps, "statistics": asdict(self.statistics)}
+
+    @classmethod
+    def from_json(cls, document: dict[str, Any], directory: str = "") -> Manifest:
+        return cls(
+            generated=str(document["generated"]),
+            dumps=[DumpInfo(**{**d, "directory": directory}) for d in document["dumps"]],
+            statistics=DatasetStatistics(**document.get("statistics", {})),
+        )
+
+
+def dumps_directory(store_spec: str) -> Path | None:
+    """Where the dumps of a store go: ``OGIKG_DUMPS_DIR``, else ``dumps/`` beside the store directory
+    (``demo-data/store`` → ``demo-data/dumps``); ``None`` for a remote store without the variable."""
+    configured = os.environ.get(DUMPS_DIR_ENV)
+    if configured:
+        return Path(configured)
+    if not store_spec or "://" in store_spec:
+        return None
+    return Path(store_spec).resolve().parent / "dumps"
+
+
+def read_manifest(directory: str | os.PathLike[str] | None) -> Manifest | None:
+    """The manifest of a dumps directory, or ``None`` when there are no (readable) dumps."""
+    if directory is None:
+        return None
+    try:
+        document = json.loads((Path(directory) / MANIFEST).read_text(encoding="utf-8"))
+        return Manifest.from_json(document, str(directory))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+# -- writing ----------------------------------------------------------------------------------
+
+
+class _HashingWriter:
+    """A binary writer that passes bytes on while counting them and computing their SHA-256."""
+
+    def __init__(self, target: IO[bytes]) -> None:
+        self._target = target
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:
+        chunk = bytes(data)
+        self._target.write(chunk)
+        self.digest.update(chunk)
+        self.size += len(chunk)
+        return len(chunk)
+
+    def flush(self) -> None:
+        self._target.flush()
+
+
+class _Statistics:
+    """Counts as quads stream by; one entry per distinct subject (hash → interned class set)."""
+
+    def __init__(self, uri_space: str) -> None:
+        self.uri_space = uri_space
+        self.quads = 0
+        self.graphs: set[str] = set()
+        self.properties: Counter[str] = Counter()
+        self.classes: Counter[str] = Counter()
+        self.entities = 0
+        self._subjects: dict[int, int] = {}
+        self._signatures: list[frozenset[str]] = [frozenset()]
+        self._interned: dict[frozenset[str], int] = {frozenset(): 0}
+
+    def add(self, quad: ox.Quad) -> None:
+        self.quads += 1
+        graph = quad.graph_name
+        if isinstance(graph, ox.NamedNode):
+            self.graphs.add(graph.value)
+        predicate = quad.predicate.value
+        self.properties[predicate] += 1
+        subject = quad.subject
+        if isinstance(subject, ox.NamedNode):
+            text = subject.value
+        elif isinstance(subject, ox.BlankNode):
+            text = f"_:{subject.value}"
+        else:  # an RDF 1.2 triple term
+            text = str(subject)
+        key = hash(text)
+        signature = self._subjects.get(key)
+        if signature is None:
+            signature = self._subjects[key] = 0
+            if isinstance(subject, ox.NamedNode) and text.startswith(self.uri_space):
+                self.entities += 1
+        if predicate == _RDF_TYPE and isinstance(quad.object, ox.NamedNode):
+            known = self._signatures[signature]
+            cls = quad.object.value
+            if cls not in known:  # the same typing stated in another graph counts once
+                self.classes[cls] += 1
+                self._subjects[key] = self._intern(known | {cls})
+
+    def _intern(self, signature: frozenset[str]) -> int:
+        number = self._interned.get(signature)
+        if number is None:
+            number = self._interned[signature] = len(self._signatures)
+            self._signatures.append(signature)
+        return number
+
+    def result(self) -> DatasetStatistics:
+        return DatasetStatistics(
+            quads=self.quads,
+            graphs=len(self.graphs),
+            distinct_subjects=len(self._subjects),
+            entities=self.entities,
+            uri_space=self.uri_space,
+            classes=dict(sorted(self.classes.items())),
+            properties=dict(sorted(self.properties.items())),
+        )
+
+
+def _temporary(directory: Path, name: str) -> Path:
+    return directory / f".{name}.{os.getpid()}.tmp"
+
+
+@contextlib.contextmanager
+def _gzip_writer(path: Path) -> Iterator[tuple[IO[bytes], _HashingWriter]]:
+    with open(path, "wb") as raw:
+        hashing = _HashingWriter(raw)
+        with gzip.GzipFile(fileobj=hashing, mode="wb", mtime=0, compresslevel=_GZIP_LEVEL) as compressed:  # type: ignore[arg-type]
+            yield cast(IO[bytes], compressed), hashing
+
+
+def _quads(path: Path, statistics: _Statistics) -> Iterator[ox.Quad]:
+    with open(path, "rb") as stream:
+        for quad in ox.parse(stream, format=ox.RdfFormat.N_QUADS):
+            statistics.add(quad)
+            yield quad
+
+
+def vocabulary_triples() -> list[ox.Triple]:
+    """The ontology's triples in file order, blank nodes renamed by first appearance so that the same
+    Turtle files always serialise to the same bytes (the parser invents fresh labels each time)."""
+    renamed: dict[ox.BlankNode, ox.BlankNode] = {}
+
+    def stable(term: Any) -> Any:
+        if isinstance(term, ox.BlankNode):
+            return renamed.setdefault(term, ox.BlankNode(f"b{len(renamed)}"))
+        return term
+
+    triples: dict[ox.Triple, None] = {}
+    for path in turtle_files():
+        with open(path, "rb") as handle:
+            for triple in ox.parse(handle, format=ox.RdfFormat.TURTLE):
+                triples[ox.Triple(stable(triple.subject), triple.predicate, stable(triple.object))] = None
+    return list(triples)
+
+
+def _vocabulary_turtle() -> tuple[bytes, int]:
+    triples = vocabulary_triples()
+    data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=dict(iris.PREFIXES))
+    return data or b"", len(triples)
+
+
+def regenerate_dumps(
+    store: Store, directory: str | os.PathLike[str], *, uri_space: str | None = None
+) -> list[DumpInfo]:
+    """Write the dumps of ``store`` into ``directory`` (created if needed) and return them.
+
+    ``uri_space`` (default ``<data base>id/``) decides which subjects count as entities.
+    """
+    target = Path(directory)
+    target.mkdir(parents=True, exist_ok=True)
+    plain = _temporary(target, "dataset.nq")
+    pending: dict[str, Path] = {}
+    try:
+        store.dump(str(plain), MEDIA_TYPES[NQUADS])
+        statistics = _Statistics(uri_space or iris.data_base() + "id/")
+        modified = datetime.now(UTC).replace(microsecond=0).isoformat()
+
+        pending[NQUADS] = _temporary(target, NQUADS)
+        with _gzip_writer(pending[NQUADS]) as (compressed, nq_hash), open(plain, "rb") as source:
+            shutil.copyfileobj(source, compressed, _CHUNK)
+        pending[TRIG] = _temporary(target, TRIG)
+        with _gzip_writer(pending[TRIG]) as (compressed, trig_hash):
+            ox.serialize(
+                _quads(plain, statistics), compressed, format=ox.RdfFormat.TRIG, prefixes=dict(iris.PREFIXES)
+            )
+        stats = statistics.result()
+
+        vocabulary, vocabulary_triples = _vocabulary_turtle()
+        pending[VOCABULARY] = _temporary(target, VOCABULARY)
+        pending[VOCABULARY].write_bytes(vocabulary)
+
+        where = str(target)
+        dumps = [
+            DumpInfo(
+                NQUADS,
+                MEDIA_TYPES[NQUADS],
+                GZIP_MEDIA_TYPE,
+                nq_hash.size,
+                nq_hash.digest.hexdigest(),
+                stats.quads,
+                stats.graphs,
+                modified,
+                where,
+            ),
+            DumpInfo(
+                TRIG,
+                MEDIA_TYPES[TRIG],
+                GZIP_MEDIA_TYPE,
+                trig_hash.size,
+                trig_hash.digest.hexdigest(),
+                stats.quads,
+                stats.graphs,
+                modified,
+                where,
+            ),
+            DumpInfo(
+                VOCABULARY,
+                MEDIA_TYPES[VOCABULARY],
+                None,
+                len(vocabulary),
+                hashlib.sha256(vocabulary).hexdigest(),
+                vocabulary_triples,
+                0,
+                modified,
+                where,
+            ),
+        ]
+        for name, path in pending.items():
+            os.replace(path, target / name)
+        pending.clear()
+        manifest = Manifest(generated=modified, dumps=dumps, statistics=stats)
+        temporary_manifest = _temporary(target, MANIFEST)
+        temporary_manifest.write_text(
+            json.dumps(manifest.to_json(), ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+        os.replace(temporary_manifest, target / MANIFEST)
+        return dumps
+    finally:
+        for path in (plain, *pending.values()):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+
+
+# -- serving -----------------------------------------------------------------------------------
+
+DUMPS_PATH = "/dumps/"
+
+
+def _index_formats() -> tuple[Format, ...]:
+    return (HTML, Format("json", "results", "application/json"))
+
+
+def dumps_router(state: SiteState) -> APIRouter:
+    """``/dumps/`` (the list: HTML for browsers, the manifest as JSON for programs) and the files."""
+    from ogikg.server.site import render  # the site module needs this one for ``dumps_directory``
+
+    router = APIRouter(route_class=PublicReadRoute, tags=["dumps"])
+
+    async def index(request: Request) -> Response:
+        manifest = read_manifest(state.dumps_dir)
+        choice = negotiate(request.headers.get("accept"), _index_formats())
+        if request.query_params.get("format") == "json":
+            choice = negotiate("application/json", _index_formats())
+        if choice is None:
+            return error_response(406, "the list of dumps is available as text/html or application/json")
+        headers = {"Vary": "Accept"}
+        if choice.format.name == "json":
+            document: dict[str, Any] = manifest.to_json() if manifest else {"generated": None, "dumps": []}
+            for dump in document["dumps"]:
+                dump["url"] = public_base(request, state.settings) + DUMPS_PATH + dump["name"]
+            return JSONResponse(document, headers=headers)
+        return HTMLResponse(
+            render("dumps.html", manifest=manifest, configured=state.dumps_dir is not None), headers=headers
+        )
+
+    async def download(request: Request, name: str) -> Response:
+        manifest = read_manifest(state.dumps_dir)
+        dump = manifest.dump(name) if manifest else None
+        if dump is None or state.dumps_dir is None:
+            return error_response(404, f"no dump named {name!r}; see {DUMPS_PATH}")
+        path = state.dumps_dir / name
+        if not path.is_file():
+            return error_response(404, f"the dump {name} is listed but missing on disk; regenerate the dumps")
+        digest = base64.b64encode(bytes.fromhex(dump.sha256)).decode("ascii")
+        headers = {
+            "ETag": f'"{dump.sha256}"',
+            "Repr-Digest": f"sha-256=:{digest}:",
+            "Last-Modified": formatdate(datetime.fromisoformat(dump.modified).timestamp(), usegmt=True),
+        }
+        if request.headers.get("if-none-match", "").strip() == headers["ETag"]:
+            return Response(status_code=304, headers=headers)
+        media_type = dump.compress_format or dump.media_type
+        if media_type.startswith("text/"):
+            media_type += "; charset=utf-8"
+        return FileResponse(path, media_type=media_type, filename=name, headers=headers)
+
+    async def to_index() -> Response:
+        return RedirectResponse(DUMPS_PATH, status_code=308)
+
+    router.add_api_route("/dumps", to_index, methods=["GET", "HEAD"], include_in_schema=False)
+    router.add_api_route(DUMPS_PATH, index, methods=["GET", "HEAD"])
+    router.add_api_route(DUMPS_PATH + "{name}", download, methods=["GET", "HEAD"])
+    return router
