@@ -12,6 +12,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "ogikg needs Python 3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python scripts/fetch_yasgui.py || echo "YASGUI not fetched: the query page falls back to its own editor"
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 

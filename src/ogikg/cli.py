@@ -113,7 +113,7 @@ def demo(input_dir: str | None, workdir: str, host: str, port: int, serve: bool)
     run_demo(input_dir=input_dir, workdir=workdir, host=host, port=port, serve=serve)
 
 
-def _register_optional_commands() -> None:
+def _register_part_commands() -> None:
     """Commands whose modules live in their own parts of the package."""
     from ogikg.server.run import serve_command
     from ogikg.synth.command import synth_command
@@ -124,7 +124,4 @@ def _register_optional_commands() -> None:
     main.add_command(synth_command, "synth")
 
 
-try:
-    _register_optional_commands()
-except ImportError:  # pragma: no cover - only while a part is missing from a source tree
-    pass
+_register_part_commands()
