@@ -110,3 +110,17 @@ def test_all_areas_of_a_year_lists_each_code_once_with_that_years_name() -> None
     assert "410308" in in_2022 and "410322" not in in_2022
     assert in_2020["320800"].name == "淮安市"
     assert len(in_2020) == len(all_areas(2020))
+
+
+def test_place_ending_at_reads_full_and_short_names_backwards() -> None:
+    from ogikg.converter.areas import place_ending_at
+
+    text = "在淮安交通微信推送"
+    found = place_ending_at(text, text.index("交通"), 2022)
+    # 淮安 is the short form of 淮安市 and of its 淮安区: the higher level wins.
+    assert found is not None and (found.area.code, found.start, found.names) == ("320800", 1, ("淮安",))
+    full = "绍兴市交通"
+    assert place_ending_at(full, 3, 2022).area.code == "330600"  # type: ignore[union-attr]
+    # 五华 is a county in 梅州 and a district in 昆明: nothing to choose by.
+    assert place_ending_at("五华教育", 2, 2022) is None
+    assert place_ending_at("全市交通", 2, 2022) is None

@@ -97,6 +97,7 @@ def test_seed_001_nothing_received_nothing_appealed() -> None:
         "requestsReceived": 0,
         "administrativeReviews": 0,
         "administrativeLitigations": 0,
+        "feesCharged": Decimal(0),  # (四)收费及减免情况。无相关情况。
     }
 
 
@@ -135,6 +136,7 @@ def test_completed_carried_forward_reviews_and_lawsuits() -> None:
 def test_granted_and_partially_granted() -> None:
     values = _values(_text("r0102"), 2024)
     assert values == {
+        "activeDisclosed": 18439,  # 区政府门户网站共发布信息18439条,其中:…
         "requestsReceived": 255,
         "requestsCompleted": 255,
         "requestsGranted": 71,
@@ -145,7 +147,9 @@ def test_granted_and_partially_granted() -> None:
 def test_pdf_city_report_with_fees_in_yuan() -> None:
     values = _values(_text("r0152"), 2024)
     assert values == {
+        "activeDisclosed": 5500,  # a round figure (5500余条) counts as stated
         "requestsReceived": 3119,
+        "requestsCompleted": 3050,
         "requestsCarriedOver": 34,
         "requestsCarriedForward": 103,
         "administrativeReviews": 351,
@@ -161,7 +165,13 @@ def test_pdf_lines_broken_inside_a_sentence() -> None:
 
 def test_new_requests_are_not_counted_as_received() -> None:
     values = _values(_text("r0101"), 2024)
-    assert values == {"requestsReceived": 59, "requestsNew": 47}
+    assert values == {
+        "requestsReceived": 59,
+        "requestsNew": 47,
+        "requestsCompleted": 59,  # 已答复59件
+        "requestsGranted": 3,  # “予以公开”3件
+        "requestsPartiallyGranted": 36,
+    }
 
 
 def test_table_rows_are_never_read() -> None:
@@ -181,9 +191,15 @@ def test_pipe_rows_and_form_labels_give_nothing() -> None:
     assert extract_narrative(text, 2020) == ()
 
 
-def test_approximate_numbers_are_not_figures() -> None:
-    text = "2024年,市政府网站主动公开各类政府信息5500余条。全年主动公开政府信息近5000条。\n"
-    assert extract_narrative(text, 2024) == ()
+def test_round_figures_count_as_stated() -> None:
+    text = "2024年,本机关主动公开各类政府信息5500余条。\n"
+    assert _values(text, 2024) == {"activeDisclosed": 5500}
+    assert _values("全年主动公开政府信息近4000条。\n", 2024) == {"activeDisclosed": 4000}
+    figures = _figures("2023年,本局通过多种渠道公开政府信息1.2万余条,其中网站发布800条。\n", 2023)
+    assert figures["activeDisclosed"].value == 12000
+    assert figures["activeDisclosed"].phrase == "公开政府信息1.2万余条"
+    # A fraction without 万 is no count.
+    assert extract_narrative("主动公开政府信息3.5条。\n", 2024) == ()
 
 
 def test_a_statement_about_another_year_is_skipped() -> None:
@@ -248,3 +264,70 @@ def test_every_narrative_indicator_is_described_and_comparable() -> None:
         for pattern in indicator.patterns:
             assert "value" in pattern.regex.groupindex
             assert pattern.anchors, pattern.regex.pattern  # every expression can be located fast
+
+
+# --- totals stated without 主动公开, and what is not a total ------------------------------------
+
+TOTALS = [
+    # sentence, year, expected activeDisclosed (None: no figure)
+    ("全年通过区政府网站共公开信息314条,其中人员招录信息20条。", 2022, 314),
+    ("2021年全年本局公开各类信息共计1392条。", 2021, 1392),
+    ("全年公开各类政府信息305条、政务动态更新120次。", 2023, 305),
+    ("2020年,本局通过网站、微信等渠道发布各类信息1500余条。", 2020, 1500),
+    ("2022年本街道依托门户网站公开机构设置、财政预决算、工作动态等政府信息106条。", 2022, 106),
+    ("截止2011年12月31日,本县通过政府门户网站向社会公开政府信息2361条。其中政务信息420条。", 2011, 2361),
+    ("2022年,本委共在报纸、网站、微信公众号发布信息220多篇。", 2022, 220),
+    # one channel among several, a part after 其中, a category after other figures: no total
+    ("2020年,通过本局门户网站发布各类信息955条,更新公开目录303条。", 2020, None),
+    ("本区各部门共开设新媒体70个。其中微博29个,共发布信息1992条。", 2018, None),
+    ("公开文件26件,发布警情通报、安全防范等信息247条。", 2020, None),
+    # a running total since an earlier date
+    ("截至2017年12月末,累计主动公开政府信息的数量为457条。", 2017, None),
+    # information disclosed on request, or withheld, is not proactive disclosure
+    ("2022年,本局依申请公开信息3条,其中全部公开2条。", 2022, None),
+    ("不予公开信息10条,其中涉及国家秘密3条。", 2022, None),
+]
+
+
+@pytest.mark.parametrize(("sentence", "year", "expected"), TOTALS)
+def test_disclosure_totals(sentence: str, year: int, expected: int | None) -> None:
+    values = _values(sentence + "\n", year)
+    assert values.get("activeDisclosed") == expected
+
+
+def test_figure_phrase_starts_at_the_statement_not_the_sentence() -> None:
+    text = "一、总体情况\n2022年,本局依托门户网站共发布信息18439条,其中概况类69条。\n"
+    figure = _figures(text, 2022)["activeDisclosed"]
+    assert figure.phrase == "共发布信息18439条"
+    assert _at(text, figure) == "共发布信息18439条"
+
+
+REQUESTS = [
+    ("2024年本园区管理系统中收到12封申请,已按流程处理。", {"requestsReceived": 12}),
+    ("2018年本局收到申请总数为1起,已答复。", {"requestsReceived": 1}),
+    ("全年办理政府信息公开申请218件。", {"requestsReceived": 218}),
+    ("答复依申请公开2个,按时答复率100%。", {"requestsCompleted": 2}),
+    (
+        "在收到的依申请公开事项中,已答复59件。其中“予以公开”3件,“部分公开”36件。",
+        {"requestsCompleted": 59, "requestsGranted": 3, "requestsPartiallyGranted": 36},
+    ),
+    # 同意公开答复 is one of the ways a request was answered, not all answers
+    ("共受理依申请公开信息3件,其中同意公开答复2件。", {"requestsReceived": 3, "requestsGranted": 2}),
+    ("办结依申请公开件177件(含2022年结转的3件)。", {"requestsCompleted": 177, "requestsCarriedOver": 3}),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), REQUESTS)
+def test_request_figures(sentence: str, expected: dict[str, int]) -> None:
+    year = int(sentence[:4]) if sentence[:4].isdigit() else 2023
+    assert _values(sentence + "\n", year) == expected
+
+
+def test_nil_statements_and_what_they_are_not() -> None:
+    assert _values("(四)收费及减免情况。无相关情况。\n", 2016) == {"feesCharged": Decimal(0)}
+    assert _values("(三)公民、法人和其他组织的收费情况:无。\n", 2008) == {"feesCharged": Decimal(0)}
+    assert _values("2013年度没有依申请公开信息的情况。\n", 2013) == {"requestsReceived": 0}
+    # No information disclosed on request is not a count of requests.
+    assert extract_narrative("无依申请公开政府信息。\n", 2019) == ()
+    # Only reviews caused by improper answers are denied: no count of reviews.
+    assert extract_narrative("均在法定期限内答复,未因答复程序不正当引起行政复议及行政诉讼。\n", 2023) == ()

@@ -126,6 +126,7 @@ class _Index:
     by_short: dict[str, tuple[Area, ...]]  # short forms (衢州, 秀山)
     max_len: int
     last_chars: frozenset[str]  # last characters of full names, to skip hopeless positions fast
+    short_last_chars: frozenset[str]  # last characters of full names and short forms
     openings: frozenset[str]  # first two characters of full names
     short_openings: frozenset[str]  # first two characters of short forms
 
@@ -203,6 +204,7 @@ def _index() -> _Index:
         {k: tuple(v) for k, v in by_short.items()},
         max_len,
         frozenset(name[-1] for name in by_name),
+        frozenset(name[-1] for name in (*by_name, *by_short)),
         frozenset(name[:2] for name in by_name),
         frozenset(name[:2] for name in by_short),
     )
@@ -377,6 +379,30 @@ def _longest_name_ending_at(
         parents = [a for a in areas if any(is_within(c.code, a.code) and c.code != a.code for c in inside_of)]
         if parents:
             return piece, parents
+    return None
+
+
+def place_ending_at(
+    text: str, end: int, year: int | None, *, context: Iterable[str] = ()
+) -> PlaceMatch | None:
+    """The longest division name, full or short, that ends exactly at ``text[end]``.
+
+    For names a report prints without their generic ending (淮安|交通, “中国永嘉”): callers must
+    supply the context that makes a short form a place and not an ordinary word. Namesakes are
+    ranked as in ``match_places``; None when the best two tie.
+    """
+    index = _index()
+    if end < 2 or text[end - 1] not in index.short_last_chars:
+        return None
+    for length in range(min(index.max_len, end), 1, -1):
+        piece = text[end - length : end]
+        areas = index.by_name.get(piece) or index.by_short.get(piece)
+        if areas:
+            rank = _ranker(year, tuple(context))
+            ranked = sorted(_prefer(areas, year), key=rank)
+            if len(ranked) > 1 and rank(ranked[0]) == rank(ranked[1]):
+                return None  # 五华: a county in 梅州 and a district in 昆明, nothing to choose by
+            return PlaceMatch(ranked[0], end - length, end, (piece,))
     return None
 
 

@@ -27,6 +27,7 @@ _SENTENCE_OPENERS = ("根据", "本", "按照", "依据", "为", "依照", "现�
 _SPLIT_TITLE_ENDS = ("公开", "工作", "信息")  # a title broken before …年度报告
 _SUMMARY_GOVERNMENT_ONLY = 2  # SUMMARY patterns from this index on need a government publisher
 _PINYIN_MIN = 3  # pinyin readings in the head before a text counts as annotated
+_GOVERNMENT_KINDS = ("government", "government-office")
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,14 +102,15 @@ def _extract(text: str, path: str) -> ReportMetadata:
     if source_url is not None:
         evidence["source_url"] = source_url.span
 
-    reader = AgencyReader(lines, year)
+    uscc = _uscc(lines, index_number)
+    # The code's third to eighth characters are the registering area (GB/T 2260).
+    reader = AgencyReader(lines, year, registered_area=uscc.value[2:8] if uscc else None)
     result = reader.read(title.agency if title else None, header)
     agency = None
     if result is not None:
         agency = result.agency
         evidence["agency"] = result.span
         warnings.extend(result.warnings)
-        uscc = _uscc(lines, index_number)
         if uscc is not None:
             agency = replace(agency, uscc=uscc.value)
             evidence["uscc"] = uscc.span
@@ -116,7 +118,7 @@ def _extract(text: str, path: str) -> ReportMetadata:
     if spam:
         junk = text[spam[0][0] : spam[0][1]]
         warnings.append(f"mirror-site junk in the text ({junk!r}): place names may have been replaced")
-    summary = _summary(lines, agency.kind if agency else None)
+    summary = _summary(lines, agency, evidence.get("agency"))
     if summary is not None:
         evidence["is_summary"] = summary
         if agency is not None and agency.kind == "government-office":
@@ -271,6 +273,8 @@ def _uscc(lines: Lines, index_number: Found[str] | None) -> Found[str] | None:
 
 
 def _source_url(lines: Lines) -> Found[str] | None:
+    if "://" not in lines.head(_HEAD):
+        return None
     for index in range(min(_HEAD, len(lines.lines))):
         match = P.SOURCE_URL.search(lines.lines[index])
         if match:
@@ -278,15 +282,25 @@ def _source_url(lines: Lines) -> Found[str] | None:
     return None
 
 
-def _summary(lines: Lines, agency_kind: str | None) -> Span | None:
-    """Evidence that the report sums up a whole government's bodies (汇总), or None."""
+def _summary(lines: Lines, agency: Agency | None, agency_span: Span | None) -> Span | None:
+    """Evidence that the report covers a whole area's government, or None.
+
+    A people's government at or above county level publishes the government-level report of its
+    area (条例 Art. 49); so does a development zone's committee that governs its zone in place of
+    one. Any other body's report is its own, unless the text says it was compiled (汇总) from the
+    reports of several bodies; a general office saying so speaks for its government.
+    """
     head = lines.text[:4000]
+    kind = agency.kind if agency else None
+    if kind == "government" and agency_span is not None:
+        return agency_span
+    # A zone led by a district's 区委区政府 is a body of that district, not the government of its zone.
+    if kind == "development-zone" and agency_span is not None and P.SUPERIOR_GOVERNMENT.search(head) is None:
+        wide = P.ZONE_WIDE.search(head)
+        if wide is not None:
+            return lines.span(*wide.span())
     for number, pattern in enumerate(P.SUMMARY):
-        if number >= _SUMMARY_GOVERNMENT_ONLY and agency_kind not in (
-            None,
-            "government",
-            "government-office",
-        ):
+        if number >= _SUMMARY_GOVERNMENT_ONLY and kind not in (None, *_GOVERNMENT_KINDS):
             continue
         match = pattern.search(head)
         if match:

@@ -4,14 +4,18 @@ The name is read from the most deliberate place first — the title, then senten
 compile the report, header fields, the 填报单位 line, contact sentences, and finally the bodies the
 text mentions most (matching its self-references: 我局 wants a …局). A name printed without its
 area (西区管委会, 区统计局, 公安局 after a mirror site replaced the city) is completed from the text
-where the same body appears with a place in front of it (衢州市西区管委会).
+where the same body appears with a place in front of it (衢州市西区管委会), else from the names of
+its own accounts and hotlines (淮安公安微警务, 淮安交通服务热线), the government site a township
+names (“中国永嘉”县政府门户网站), the number of a document of its own government (市水利局 and
+《市人民政府办公室关于…》(随政办发…)), the area code inside its USCC, or the one area of its level
+the text names repeatedly. A text that names no body at all is read by ``metadata_unnamed``.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 
 from ogikg.converter import metadata_patterns as P
@@ -25,7 +29,15 @@ from ogikg.converter.areas import (
     places_before,
 )
 from ogikg.converter.metadata_kinds import AgencyKind, AgencyKinds, KindMatch, agency_kinds
+from ogikg.converter.metadata_places import (
+    from_accounts,
+    from_county_site,
+    from_document_numbers,
+    from_registered_area,
+    own_government_level,
+)
 from ogikg.converter.metadata_text import Lines
+from ogikg.converter.metadata_unnamed import unnamed_agency
 from ogikg.converter.model import Agency, Level, Span
 
 _TRAILING_NAME = re.compile(rf"[{P.CJK}()]+$")
@@ -61,13 +73,15 @@ class Parsed:
     place: PlaceMatch | None
     relative: str | None  # 省/市/区/县 when the name starts with a bare level word (区统计局)
     central: bool
+    level: Level | None = None  # known although the area is not (城中区: in 柳州 or 西宁, a county)
+    settled: bool = False  # the area was chosen by its code (a document number), not by its name
 
     @property
     def placed(self) -> bool:
         return self.place is not None or self.central
 
     def renamed(self, printed: str) -> Parsed:
-        return Parsed(self.name, printed, self.body, self.kind, self.place, self.relative, self.central)
+        return replace(self, printed=printed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +132,7 @@ class AgencyReader:
 
     lines: Lines
     year: int | None
+    registered_area: str | None = None  # area code inside the report's USCC, if it has one
     kinds: AgencyKinds = field(default_factory=agency_kinds)
     warnings: list[str] = field(default_factory=list)
 
@@ -272,14 +287,17 @@ class AgencyReader:
         if title is not None:
             add(*title, "title")
         head = lines.head(25)
-        for pattern, source in (
-            (P.ANNOUNCE_BEFORE_YEAR, "announcement"),
-            (P.ANNOUNCE_AFTER_YEAR, "announcement"),
-            (P.COMPILED_BY, "compiled-by"),
+        for pattern, source, needed in (
+            (P.ANNOUNCE_BEFORE_YEAR, "announcement", "年"),
+            (P.ANNOUNCE_AFTER_YEAR, "announcement", "年"),
+            (P.COMPILED_BY, "compiled-by", "编制"),
         ):
+            if needed not in head:
+                continue
             for match in pattern.finditer(head):
                 add(match.group("name"), lines.span(*match.span("name")), source)
-        for match in P.ALIAS.finditer(head):
+        # A literal every match holds is far cheaper to look for than the expression.
+        for match in P.ALIAS.finditer(head) if "称" in head else ():
             before = _TRAILING_NAME.search(head, max(0, match.start() - 40), match.start())
             if before is not None:
                 add(before.group(0), lines.span(*before.span()), "alias")
@@ -292,9 +310,10 @@ class AgencyReader:
             if len(line) <= 30 and self.kinds.classify(clean_name(line)[0]) is not None:
                 column = lines.lines[index].index(line)
                 add(line, lines.line_span(index, column, column + len(line)), "first-line")
-        for match in P.FILLED_BY.finditer(self.text):
+        for match in P.FILLED_BY.finditer(self.text) if "单位" in self.text else ():
             add(match.group("name"), lines.span(*match.span("name")), "filled-by")
-        for match in P.CONTACT.finditer(lines.head(30)):
+        contact_head = lines.head(30)
+        for match in P.CONTACT.finditer(contact_head) if "与" in contact_head or "请" in contact_head else ():
             add(match.group("name"), lines.span(*match.span("name")), "contact")
         return found
 
@@ -454,6 +473,10 @@ class AgencyReader:
         from_text = self._placed_occurrence(parsed)
         if from_text is not None:
             return from_text
+        for route in (from_accounts, from_county_site, from_document_numbers):
+            found = route(self, parsed)
+            if found is not None:
+                return found
         return self._from_context(parsed)
 
     def _level_fits(self, parsed: Parsed, relative: str | None) -> bool:
@@ -580,10 +603,12 @@ class AgencyReader:
         if any(c.spammed for c in candidates) or any(c.spammed for c, _ in parsed):
             self.warnings.append("mirror-site junk in the agency name was removed")
         if not parsed:
-            return self._opening_subject() or self._from_self_reference()
+            return self._opening_subject() or self._from_self_reference() or unnamed_agency(self)
         chosen_candidate, chosen = self._best(parsed)
         chosen = self.complete(chosen, [p for c, p in parsed if p is not chosen])
         chosen = self._disambiguate(chosen)
+        if chosen.place is None and not chosen.central:
+            chosen = from_registered_area(self, chosen)
         return AgencyResult(self._agency(chosen), chosen_candidate.span, tuple(self.warnings))
 
     def _best(self, parsed: list[tuple[Candidate, Parsed]]) -> tuple[Candidate, Parsed]:
@@ -606,7 +631,7 @@ class AgencyReader:
 
     def _disambiguate(self, parsed: Parsed) -> Parsed:
         """城中区 exists in 柳州 and 西宁: use the places the text names, else leave the area open."""
-        if parsed.place is None or len(parsed.place.names) != 1:
+        if parsed.place is None or len(parsed.place.names) != 1 or parsed.settled:
             return parsed
         namesakes = areas_named(parsed.place.names[0], self.year)
         if len(namesakes) <= 1:
@@ -623,7 +648,9 @@ class AgencyReader:
         self.warnings.append(
             f"{parsed.place.names[0]} names {len(namesakes)} divisions and the text does not say which"
         )
-        return Parsed(parsed.name, parsed.printed, parsed.body, parsed.kind, None, None, False)
+        levels = {a.level for a in namesakes}
+        level = levels.pop() if len(levels) == 1 else None
+        return Parsed(parsed.name, parsed.printed, parsed.body, parsed.kind, None, None, False, level)
 
     def _opening_subject(self) -> AgencyResult | None:
         """2023年,金湖县深入贯彻…: the place a report opens with, when nothing else names it."""
@@ -662,6 +689,13 @@ class AgencyReader:
         span = self.lines.span(position, position + len(place_name))
         return AgencyResult(self._agency(result), span, tuple(self.warnings))
 
+    def result(self, parsed: Parsed, span: Span, level: Level | None = None) -> AgencyResult:
+        """The answer for ``parsed`` read at ``span``; ``level`` when the text tells it otherwise."""
+        agency = self._agency(parsed)
+        if level is not None:
+            agency = replace(agency, level=level)
+        return AgencyResult(agency, span, tuple(self.warnings))
+
     def _agency(self, parsed: Parsed) -> Agency:
         place = parsed.place.area if parsed.place else None
         kind = parsed.kind
@@ -674,6 +708,10 @@ class AgencyReader:
             level = place.level
         elif parsed.relative is not None:
             level = _RELATIVE_LEVEL[parsed.relative]
+        elif parsed.level is not None:
+            level = parsed.level
+        if level is None and place is None and not parsed.central:
+            level = own_government_level(self)
         if place is None and not parsed.central:
             self.warnings.append(f"agency {parsed.name} could not be placed in an administrative area")
         return Agency(

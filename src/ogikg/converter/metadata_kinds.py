@@ -12,6 +12,7 @@ from ogikg.iris import AGENCY_KIND, LEVEL, SCHEME, VOCAB
 
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
 _OTHER = "other"
+_PLACE_NAMED = frozenset({"government", "government-office"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,11 @@ class AgencyKinds:
     # (政府, 街道, 园区) occur in almost every sentence of a report.
     mention_regex: re.Pattern[str]
     central_endings: frozenset[str]  # endings that name a central body by themselves (水利部)
+    # Field words of the departments (公安局 → 公安, 交通运输局 → 交通运输, 交通): the names of
+    # their web sites, hotlines and accounts (淮安交通, “大余民政”) put the place before them.
+    stems: dict[str, tuple[str, ...]]  # kind notation -> its field words, longest first
+    stem_regex: re.Pattern[str]  # any field word of any kind
+    by_stem: dict[str, AgencyKind]
 
     def classify(self, name: str) -> KindMatch | None:
         """The kind whose longest ending closes ``name`` (统计局 → statistics)."""
@@ -88,6 +94,9 @@ class AgencyKinds:
             return name
         best = max(fuller, key=lambda e: (len(e), e))
         return name[: len(name) - len(match.ending)] + best
+
+    def stems_of(self, notation: str) -> tuple[str, ...]:
+        return self.stems.get(notation, ())
 
     def by_notation(self, notation: str) -> AgencyKind:
         return next(kind for kind in self.kinds if kind.notation == notation)
@@ -166,6 +175,11 @@ def agency_kinds() -> AgencyKinds:
     by_ending: dict[str, KindMatch] = {}
     for ending, kind in pairs:  # specific kinds first for an ending two kinds share
         by_ending.setdefault(ending, KindMatch(kind, ending))
+    stems = _field_stems(kinds)
+    by_stem: dict[str, AgencyKind] = {}
+    for kind in kinds:
+        for stem in stems.get(kind.notation, ()):
+            by_stem.setdefault(stem, kind)
     return AgencyKinds(
         tuple(sorted(kinds, key=lambda k: k.notation)),
         tuple(pairs),
@@ -175,4 +189,31 @@ def agency_kinds() -> AgencyKinds:
         max(len(e) for e, _ in pairs),
         re.compile(trie_pattern([e for e in specific if len(e) > 2])),
         frozenset(e for e in specific if any(p.search(e) for p in central)),
+        stems,
+        re.compile(trie_pattern(sorted(by_stem, key=lambda e: (-len(e), e)))),
+        by_stem,
     )
+
+
+def _field_stems(kinds: list[AgencyKind]) -> dict[str, tuple[str, ...]]:
+    """Each department kind's endings without the generic word that closes them (公安局 → 公安).
+
+    Governments, their offices and the kinds that imply a level (zones, sub-districts, townships)
+    are named after places, not fields, and have none; 分局/总局 give the same stem as 局.
+    """
+    generic = [e for kind in kinds if kind.generic for e in kind.endings]
+    generic.sort(key=len, reverse=True)
+    found: dict[str, tuple[str, ...]] = {}
+    for kind in kinds:
+        if kind.generic or kind.implied_level is not None or kind.notation in _PLACE_NAMED:
+            continue
+        stems: set[str] = set()
+        for ending in kind.endings:
+            word = next((g for g in generic if ending.endswith(g) and len(ending) > len(g)), None)
+            if word is None:
+                continue
+            stem = ending[: -len(word)].removesuffix("分").removesuffix("总")
+            if len(stem) >= 2:
+                stems.add(stem)
+        found[kind.notation] = tuple(sorted(stems, key=lambda e: (-len(e), e)))
+    return found

@@ -103,6 +103,48 @@ SUMMARY = (
     re.compile(r"(?:本|全)(?:市|省|区|县)各级(?:政府|行政机关|人民政府)"),
     re.compile(r"各地各部门"),
 )
+# A development zone that reports for its whole area speaks of itself as 我区 and of the zone's
+# departments (区直各部门, 全区); one led by a district's 区委区政府 is a body of that district.
+ZONE_WIDE = re.compile(r"我区|各(?:部门|单位)|全区")
+# 在区委、区政府的正确领导下, 落实区政府关于…要求: the report's body answers to that government.
+SUPERIOR_GOVERNMENT = re.compile(
+    r"(?P<rel>[省市区县])委[、,和及]?\s*(?P=rel)(?:人民)?政府[^。;]{0,10}领导|落实(?P<rel2>[省市区县])(?:人民)?政府"
+)
+
+# A department's own government, named by its level alone: 在区委、区政府的领导下, 利用县政府网站.
+OWN_GOVERNMENT = re.compile(  # opens with the character set, which the engine scans for fast
+    r"(?P<rel>[省区县])(?<![各、和及与].)(?:委[、,和及]?\s*(?P=rel)(?:人民)?政府|(?:人民)?政府(?:门户)?网站)"
+)
+
+# Reports that never name their body (metadata_unnamed): 卢湾、宝山、嘉定、松江等区县 lists the
+# subdivisions of the area; 全市 and 各县(市)区 say which area it speaks for and what lies in it.
+# The list is read backwards from the 等 that closes it (scanning for lists everywhere is slow).
+LISTED_SUBDIVISIONS_END = re.compile(
+    r"等(?:\d+个)?(?:区县|县区|县\(市、区\)|县\(市\)区|县市区|地市|市州|区|县|市)"
+)
+LISTED_SUBDIVISIONS = re.compile(rf"(?P<list>[{CJK}]{{2,6}}(?:、[{CJK}]{{2,6}})+)$")
+WHOLE_AREA = re.compile(r"(?:全|本|我)(?P<rel>[省市县区])(?!场)")
+SUBDIVISIONS = re.compile(
+    r"各(?:(?P<county_cities>县\(市\)区|县\(市、区\)|县\(市\)|县市区)"
+    r"|(?P<prefectures>市\(州\)|市州|市\(地\)|地市|设区市)"
+    r"|(?P<townships>乡镇|乡\(镇\)|镇\(街道\)|镇\(街\)|镇街|街道))"
+)
+# 2024年,园区认真贯彻…: the words that open the first sentence after the year.
+OPENING_WORDS = re.compile(rf"^\s*(?:{YEAR})\s*年(?:度)?\s*[,，]\s*(?P<words>[{CJK}]{{2,6}})", re.M)
+
+# 《市人民政府办公室关于…的通知》(随政办发[2012]49号), 区政府办公室通知(临政办发〔2009〕15号):
+# a government named by its level, and the abbreviation of its place opening the number.
+DOCUMENT_NUMBER = re.compile(rf"[(（]\s*[{CJK}]政(?:办)?[发字函]")  # located first: cheap to scan for
+ISSUED_DOCUMENT = re.compile(
+    rf"(?P<rel>[省市区县])(?:人民)?政府(?:办公厅|办公室)?"
+    rf"(?:《[^》]{{0,60}}》|[^《》()。;]{{0,60}}?》|[^《》()。;]{{0,20}}?)"
+    rf"\s*[(（]\s*(?P<abbr>[{CJK}])政(?:办)?[发字函]"
+)
+
+# “中国永嘉”县政府门户网站: a government web site named after its place.
+SITE_OF_GOVERNMENT = re.compile(
+    rf"“(?P<site>[{CJK}]{{2,12}})”\s*(?P<rel>[省市区县])(?:人民)?政府(?:门户)?网站"
+)
 
 # Mirror sites replace place names with gambling/lottery site names or domains. The expressions
 # open with literals so that scanning a whole text stays cheap.
