@@ -122,7 +122,9 @@ def report_iris(
     base = data_base()
     if agency_key_or_none and year:
         agency = f"{base}id/agency/{agency_key_or_none}"
-        tail = f"{agency_key_or_none}/{year}{'-summary' if is_summary else ''}"
+        # one report per agency and year: a government's summary report and its office's own
+        # report are different agencies, so the summary flag need not be part of the IRI
+        tail = f"{agency_key_or_none}/{year}"
     else:
         # An unidentified report can still be published; its identity is its content.
         agency = (
