@@ -92,6 +92,9 @@ class RunResult:
     readings: tuple[Reading, ...]  # readings used by at least one solution (or all, if unconstrained)
     solutions: int  # solutions of the run's component, capped at SOLUTION_LIMIT
     constrained: bool  # False when the rules had to be dropped (they cannot all hold)
+    # False when the search stopped at a limit: other readings may exist, so a cell on which the
+    # listed readings agree is still not certain
+    complete: bool = True
 
 
 def cell_text(run: Run, cut: Cut) -> str:
@@ -561,11 +564,13 @@ def solve(
             constrained = not rules_here and all(not relaxed[i] for i in component)
             for i in component:
                 count = len(local[i]) if len(local[i]) <= LOCAL_LIMIT else limit
-                results[i] = RunResult(tuple(local[i][:limit]), min(count, limit), constrained)
+                listed = LOOSE_LIMIT if relaxed[i] else LOCAL_LIMIT
+                complete = len(local[i]) <= min(listed, limit)
+                results[i] = RunResult(tuple(local[i][:limit]), min(count, limit), constrained, complete)
             continue
         used, count = solution
         for i in component:
-            results[i] = RunResult(tuple(used[i]), count, True)
+            results[i] = RunResult(tuple(used[i]), count, True, count < limit)
     return [result for result in results if result is not None]
 
 

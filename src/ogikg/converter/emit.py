@@ -8,13 +8,14 @@ value, provenance) is documented in the ontology (cube.ttl, core.ttl).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from urllib.parse import urlsplit
 
 from ogikg import __version__, iris
-from ogikg.converter.model import Cell, ParsedReport, Template, ValueStatus
+from ogikg.converter.model import ParsedReport, Template, ValueStatus
 from ogikg.ontology.catalogue import Catalogue, catalogue
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -73,7 +74,7 @@ class _Quads:
     """Accumulates quads of one graph."""
 
     def __init__(self, graph: str) -> None:
-        self._suffix = f" <{graph}> .\n"
+        self._suffix = self.graph_end = f" <{graph}> .\n"
         self.lines: list[str] = []
 
     def add(self, subject: str, predicate: str, obj: str) -> None:
@@ -248,38 +249,74 @@ def _emit_cells(quads: _Quads, ids: iris.ReportIris, report: ParsedReport, cat: 
     if report.metadata.year:
         quads.add(ids.dataset, OGI + "reportYear", _literal(str(report.metadata.year), XSD + "gYear"))
     with_applicant = _uses_applicant_dimension(report.template)
+    # A cell's lines share its subject and the graph: each cell is one join of "predicate object"
+    # parts, separated by "graph .\n<subject> ", most parts computed once per process.
+    graph_end = quads.graph_end
+    observation = (_PO_OBSERVATION, f"<{QB}dataSet> <{ids.dataset}>")
+    in_report = f"<{OGI}report> <{ids.report}>"
+    prefix = f"<{ids.report}/cell/"
+    lines = quads.lines
     for cell in report.cells:
-        _emit_cell(quads, ids, cell, cat, with_applicant)
+        tail, constant = _cell_constants(cell.indicator, cell.applicant, with_applicant)
+        subject = f"{prefix}{tail}> "
+        parts = [_PO_FORM_CELL]
+        value = cell.value
+        if value is not None:
+            parts.extend(observation)
+        parts.append(in_report)
+        parts.extend(constant)
+        raw = cell.raw
+        if type(value) is int:
+            text = str(value)
+            parts.append(f'{_PO_VALUE}"{text}"{_INTEGER}')
+            if raw != text and raw.strip() and raw.strip() != text:
+                parts.append(_PO_PRINTED + _literal(raw.strip()))
+        elif value is not None:
+            parts.append(_PO_VALUE + _number(value))
+            if raw.strip() and raw.strip() != canonical_text(value):
+                parts.append(_PO_PRINTED + _literal(raw.strip()))
+        elif raw.strip():
+            parts.append(_PO_PRINTED + _literal(raw.strip()))
+        if cell.status is not ValueStatus.REPORTED:
+            parts.append(_PO_STATUS[cell.status])
+        for alternative in cell.alternatives:
+            parts.append(_PO_ALTERNATIVE + _number(alternative))
+        if cell.span:
+            parts.append(f'{_PO_SPAN}"{cell.span.line}:{cell.span.start}-{cell.span.end}"')
+        separator = graph_end + subject
+        lines.append(subject + separator.join(parts) + graph_end)
 
 
-def _emit_cell(quads: _Quads, ids: iris.ReportIris, cell: Cell, cat: Catalogue, with_applicant: bool) -> None:
-    concept = cat[cell.indicator]
-    subject = ids.cell(cell.indicator, cell.applicant)
-    quads.iri(subject, RDF_TYPE, OGI + "FormCell")
-    has_value = cell.value is not None
-    if has_value:
-        quads.iri(subject, RDF_TYPE, QB + "Observation")
-        quads.iri(subject, QB + "dataSet", ids.dataset)
-    quads.iri(subject, OGI + "report", ids.report)
-    quads.iri(subject, OGI + "indicator", concept.iri)
+_PO_FORM_CELL = f"<{RDF_TYPE}> <{OGI}FormCell>"
+_PO_OBSERVATION = f"<{RDF_TYPE}> <{QB}Observation>"
+_PO_VALUE = f"<{OGI}value> "
+_INTEGER = f"^^<{XSD}integer>"
+_PO_PRINTED = f"<{OGI}printedValue> "
+_PO_ALTERNATIVE = f"<{OGI}alternativeValue> "
+_PO_SPAN = f"<{OGI}sourceSpan> "
+_PO_STATUS = {status: f"<{OGI}valueStatus> <{iris.STATUS}{local}>" for status, local in _STATUS_LOCAL.items()}
+
+
+@functools.lru_cache(maxsize=4096)
+def _cell_constants(
+    indicator: str, applicant: str | None, with_applicant: bool
+) -> tuple[str, tuple[str, ...]]:
+    """The IRI tail of a cell and its "predicate object" parts that depend only on the concepts:
+    indicator, applicant type (2019/2021 forms), unit."""
+    cat = catalogue()
+    concept = cat[indicator]
+    tail = (
+        iris.local_name(indicator)
+        if applicant is None
+        else f"{iris.local_name(indicator)}.{iris.local_name(applicant)}"
+    )
+    parts = [f"<{OGI}indicator> <{concept.iri}>"]
     if with_applicant:
-        applicant = cat[cell.applicant].iri if cell.applicant else iris.APPLICANT + "notApplicable"
-        quads.iri(subject, OGI + "applicantType", applicant)
+        applicant_iri = cat[applicant].iri if applicant else iris.APPLICANT + "notApplicable"
+        parts.append(f"<{OGI}applicantType> <{applicant_iri}>")
     if concept.unit:
-        quads.iri(subject, OGI + "unit", concept.unit)
-    if has_value:
-        assert cell.value is not None
-        quads.add(subject, OGI + "value", _number(cell.value))
-        if cell.raw.strip() and cell.raw.strip() != canonical_text(cell.value):
-            quads.add(subject, OGI + "printedValue", _literal(cell.raw.strip()))
-    elif cell.raw.strip():
-        quads.add(subject, OGI + "printedValue", _literal(cell.raw.strip()))
-    if cell.status is not ValueStatus.REPORTED:
-        quads.iri(subject, OGI + "valueStatus", iris.STATUS + _STATUS_LOCAL[cell.status])
-    for alternative in cell.alternatives:
-        quads.add(subject, OGI + "alternativeValue", _number(alternative))
-    if cell.span:
-        quads.add(subject, OGI + "sourceSpan", _literal(str(cell.span)))
+        parts.append(f"<{OGI}unit> <{concept.unit}>")
+    return tail, tuple(parts)
 
 
 def _emit_narrative(quads: _Quads, ids: iris.ReportIris, report: ParsedReport, cat: Catalogue) -> None:
@@ -314,8 +351,15 @@ def _emit_narrative(quads: _Quads, ids: iris.ReportIris, report: ParsedReport, c
         quads.add(subject, OGI + "sourceSpan", _literal(str(figure.span)))
 
 
+@functools.cache
+def _unit_iris() -> dict[str, str]:
+    return {c.label_zh: c.iri for c in catalogue().of_kind("unit")}
+
+
 def _emit_extra_cells(quads: _Quads, ids: iris.ReportIris, report: ParsedReport) -> None:
-    units = {c.label_zh: c.iri for c in catalogue().of_kind("unit")}
+    if not report.extra_cells:
+        return
+    units = _unit_iris()
     for ordinal, cell in enumerate(report.extra_cells, 1):
         subject = ids.extra_cell(ordinal)
         quads.iri(subject, RDF_TYPE, OGI + "ExtraTableCell")

@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ogikg.converter.labels import NUMBERING_BEFORE, LabelEntry, LabelIndex, Role, own_number
 from ogikg.converter.model import Section, Span
 from ogikg.converter.normalise import label_key
+from ogikg.converter.tables_objects import new_span
 
 
 class Kind(enum.Enum):
@@ -50,10 +51,12 @@ class Piece:
 
     @property
     def span(self) -> Span:
-        return Span(self.line, self.start, self.end)
+        return new_span(self.line, self.start, self.end)
 
 
 _PIPE_ONLY = re.compile(r"[|\s]+")
+# A line that is one number, maybe closed by a pipe (the cell-per-line rendering).
+_NUMBER_CELL_LINE = re.compile(r"\s*([0-9]+)\s*(\|?)\s*")
 _SHORT_CELL = 40
 _PROSE_GAP = 40  # text between labels longer than this is a sentence, not a table row
 _ZH_NUMERALS = "一二三四五六七八九十"
@@ -72,6 +75,9 @@ class _Patterns:
     units: tuple[str, ...]
     counted: re.Pattern[str]  # a number with a counting word after it: a figure in a sentence
     unit_digits: re.Pattern[str]  # a unit column value inside text: '条00'
+    # stripped cell text → its pieces (as tuples, positions relative to the cell): see _scan_cell
+    pipe_cells: dict[str, tuple[tuple, ...]] = field(default_factory=dict)
+    text_cells: dict[str, tuple[tuple, ...]] = field(default_factory=dict)
 
 
 _PATTERN_CACHE: dict[int, _Patterns] = {}
@@ -123,8 +129,14 @@ def scan(text: str, index: LabelIndex) -> list[Piece]:
     patterns = _patterns(index)
     pieces: list[Piece] = []
     cells_end_with_pipe = False
+    number_cell = _NUMBER_CELL_LINE.fullmatch
     for number, line in enumerate(text.split("\n"), 1):
         if not line or line.isspace():
+            continue
+        found = number_cell(line)
+        if found is not None:  # "0 |", "12": one cell per line, the most frequent line of all
+            pieces.append(Piece(Kind.VALUE, found.group(1), number, found.start(1), found.end(1)))
+            cells_end_with_pipe = bool(found.group(2))
             continue
         if "|" not in line:
             _scan_cell(line, number, 0, len(line), 0, False, index, patterns, pieces)
@@ -136,23 +148,37 @@ def scan(text: str, index: LabelIndex) -> list[Piece]:
                 column = line.index("|")
                 pieces.append(Piece(Kind.EMPTY, "", number, column, column + 1))
             continue
-        for cell_index, (start, end) in enumerate(_split_cells(line)):
-            _scan_cell(line, number, start, end, cell_index, True, index, patterns, pieces)
+        _scan_pipe_row(line, number, index, patterns, pieces)
         cells_end_with_pipe = True
     return pieces
 
 
-def _split_cells(line: str) -> list[tuple[int, int]]:
-    bounds: list[tuple[int, int]] = []
-    start = 0
-    for part in line.split("|"):
-        bounds.append((start, start + len(part)))
-        start += len(part) + 1
+def _scan_pipe_row(
+    line: str, number: int, index: LabelIndex, patterns: _Patterns, pieces: list[Piece]
+) -> None:
+    """The cells of a pipe row; empty cells and plain numbers (most cells) are handled inline."""
+    parts = line.split("|")
+    first, last = 0, len(parts)
     if line.rstrip().endswith("|"):
-        bounds.pop()  # the pipe closes the last cell
-    if line.lstrip().startswith("|") and len(bounds) > 1:
-        bounds.pop(0)  # markdown rows open with a pipe
-    return bounds
+        last -= 1  # the pipe closes the last cell
+    start = 0
+    if last > 1 and line.lstrip().startswith("|"):
+        first = 1  # markdown rows open with a pipe
+        start = len(parts[0]) + 1
+    append = pieces.append
+    for cell_index in range(last - first):
+        part = parts[first + cell_index]
+        size = len(part)
+        end = start + size
+        text = part.strip()
+        if not text:
+            append(Piece(Kind.EMPTY, "", number, start, end, cell_index))
+        elif text.isdigit() and text.isascii():
+            left = start if size == len(text) else start + part.index(text[0])
+            append(Piece(Kind.VALUE, text, number, left, left + len(text), cell_index))
+        else:
+            _scan_cell(line, number, start, end, cell_index, True, index, patterns, pieces)
+        start = end + 1
 
 
 def _strip(line: str, start: int, end: int) -> tuple[int, int]:
@@ -185,6 +211,60 @@ def _scan_cell(
     if text.isdigit() and text.isascii():
         pieces.append(Piece(Kind.VALUE, text, number, start, end, cell_index))
         return
+    if len(text) > (_REMEMBERED_CELL if in_pipe_row else _SHORT_CELL):  # a sentence: seen once
+        _scan_text(line, number, start, end, cell_index, in_pipe_row, index, patterns, pieces)
+        return
+    # What a cell holds depends on its text alone: labels, headers and headings recur in every
+    # report, so their pieces are worked out once and placed at each occurrence.
+    remembered = patterns.pipe_cells if in_pipe_row else patterns.text_cells
+    shapes = remembered.get(text)
+    if shapes is None:
+        found: list[Piece] = []
+        _scan_text(text, 0, 0, len(text), 0, in_pipe_row, index, patterns, found)
+        shapes = tuple(
+            (p.kind, p.text, p.start, p.end, p.explicit, p.entries, p.number, p.unit, p.in_cell)
+            for p in found
+        )
+        if len(remembered) >= _REMEMBERED_CELLS:
+            remembered.clear()
+        remembered[text] = shapes
+    append = pieces.append
+    for kind, piece_text, low, high, explicit, entries, label_number, unit, in_cell in shapes:
+        append(
+            Piece(
+                kind,
+                piece_text,
+                number,
+                start + low,
+                start + high,
+                cell_index,
+                explicit,
+                entries,
+                label_number,
+                unit,
+                in_cell,
+            )
+        )
+
+
+_REMEMBERED_CELL = 160  # characters of the longest pipe cell whose pieces are remembered
+_REMEMBERED_CELLS = 10_000  # distinct texts remembered per kind before starting afresh
+
+
+def _scan_text(
+    line: str,
+    number: int,
+    start: int,
+    end: int,
+    cell_index: int,
+    in_pipe_row: bool,
+    index: LabelIndex,
+    patterns: _Patterns,
+    pieces: list[Piece],
+) -> None:
+    """The pieces of a stripped, non-empty cell or line ``line[start:end]`` that is not a number;
+    they depend on those characters only."""
+    text = line[start:end]
     if len(text) <= _SHORT_CELL:
         if patterns.value_cell.fullmatch(text):
             pieces.append(Piece(Kind.VALUE, text, number, start, end, cell_index))
@@ -199,10 +279,12 @@ def _scan_cell(
             return
     elif (
         not in_pipe_row
-        and not line[start:end].rstrip()[-1:].isdigit()
+        and not text[-1:].isdigit()
+        and not _ends_with_unit_column(text, patterns.units)
         and not patterns.signal.search(line, start, end)
     ):
-        # a sentence: neither a row ending in a number nor a line holding table headers
+        # a sentence: neither a row ending in a number (or in a unit column with an empty value
+        # after it) nor a line holding table headers
         pieces.append(Piece(Kind.TEXT, text, number, start, end, cell_index, in_cell=False))
         return
     first = len(pieces)
@@ -210,6 +292,11 @@ def _scan_cell(
     if not in_pipe_row and len(text) > _SHORT_CELL:
         for piece in pieces[first:]:
             piece.in_cell = False
+
+
+def _ends_with_unit_column(text: str, units: tuple[str, ...]) -> bool:
+    """'…专项经费(…) 万元': a row whose unit is its last printed cell, set apart by a space."""
+    return any(text.endswith(unit) and text[-len(unit) - 1 : -len(unit)] == " " for unit in units)
 
 
 # --- labels inside a cell or a line of running text --------------------------------------------
@@ -309,7 +396,8 @@ def _right_side_fits(line: str, position: int, end: int, following: int | None, 
     char = line[position]
     if char.isdigit() or char in "(（+-/—。;；,，:：、)）" or char in _LEFT_PUNCTUATION:
         return True
-    return any(line.startswith(unit, position) for unit in patterns.units) and position + 1 < end
+    # a unit column: values follow, or the cell ends with it (a blank value: "1.当面申请数 件")
+    return any(line.startswith(unit, position) for unit in patterns.units)
 
 
 def _left_side_fits(
@@ -497,8 +585,10 @@ def _values(
 
 # --- sections ------------------------------------------------------------------------------------
 
+# No leading \s*: a numeral after spaces is already preceded by a space, and a leading \s* made
+# every position of a long blanked-out table retry the whole run of spaces (quadratic).
 _SECTION = re.compile(
-    r"(?:^|(?<=[。;；\s]))\s*(?P<numeral>[一二三四五六七八九十]{1,2})\s*、\s*(?=(?P<title>[^\n]{0,60}))"
+    r"(?:^|(?<=[。;；\s]))(?P<numeral>[一二三四五六七八九十]{1,2})\s*、\s*(?=(?P<title>[^\n]{0,60}))"
 )
 # a title ends at punctuation, a space or a number that follows words ("…改进情况2024年"); a
 # year at its start belongs to it ("2016年政府信息公开工作开展情况")
@@ -543,15 +633,18 @@ def find_sections(
     the first sentence).
     """
     lines = text.split("\n")
-    for span in table_spans:  # blank the tables out: a heading may follow a table on the same line
-        line = lines[span.line - 1]
-        if "、" in line:
-            lines[span.line - 1] = line[: span.start] + " " * (span.end - span.start) + line[span.end :]
+    marked = [index for index, line in enumerate(lines) if "、" in line]  # only these can hold one
+    if marked and table_spans:
+        marked_set = set(marked)
+        for span in table_spans:  # blank tables out: a heading may follow a table on the same line
+            index = span.line - 1
+            if index in marked_set:
+                line = lines[index]
+                lines[index] = line[: span.start] + " " * (span.end - span.start) + line[span.end :]
     sections: list[Section] = []
     expected = 1
-    for number, line in enumerate(lines, 1):
-        if "、" not in line:
-            continue
+    for index in marked:
+        line, number = lines[index], index + 1
         for found in _SECTION.finditer(line):
             start = found.start("numeral")
             value = _numeral_value(found.group("numeral"))

@@ -17,6 +17,7 @@ from ogikg.converter.model import Cell, ExtraTableCell, Span, TableReading, Temp
 from ogikg.converter.segment import Kind, Piece, find_sections, scan
 from ogikg.converter.tables_cells import ProseEvidence
 from ogikg.converter.tables_extra import extra_tables
+from ogikg.converter.tables_objects import new_span
 from ogikg.converter.tables_read import read_cells
 from ogikg.converter.tables_rows import TableRows, read_rows, split_regions
 from ogikg.converter.tables_spec import form_spec
@@ -97,18 +98,30 @@ def _is_title(entries: tuple[LabelEntry, ...]) -> bool:
 def _table_spans(regions: list[list[Piece]]) -> tuple[Span, ...]:
     """Per region and line, the columns the table occupies (one-line dumps share lines with prose)."""
     spans: set[tuple[int, int, int]] = set()
+    text_kind, label_kind = Kind.TEXT, Kind.LABEL
     for region in regions:
-        by_line: dict[int, list[int]] = {}
+        line, low, high = -1, 0, 0
+        lines: dict[int, tuple[int, int]] = {}
         for piece in region:
-            if piece.kind is Kind.TEXT and len(piece.text) >= 50:
+            kind = piece.kind
+            if kind is text_kind and len(piece.text) >= 50:
                 continue
-            if piece.kind is Kind.LABEL and _is_title(piece.entries):
+            if kind is label_kind and _is_title(piece.entries):
                 continue  # a table's title is also the heading of its report section
-            bounds = by_line.get(piece.line)
-            if bounds is None:
-                by_line[piece.line] = [piece.start, piece.end]
+            if piece.line != line:
+                if line >= 0:
+                    lines[line] = _widen(lines.get(line), low, high)
+                line, low, high = piece.line, piece.start, piece.end
             else:
-                bounds[0] = min(bounds[0], piece.start)
-                bounds[1] = max(bounds[1], piece.end)
-        spans.update((line, low, high) for line, (low, high) in by_line.items())
-    return tuple(Span(line, low, high) for line, low, high in sorted(spans))
+                if piece.start < low:
+                    low = piece.start
+                if piece.end > high:
+                    high = piece.end
+        if line >= 0:
+            lines[line] = _widen(lines.get(line), low, high)
+        spans.update((number, low, high) for number, (low, high) in lines.items())
+    return tuple(new_span(line, low, high) for line, low, high in sorted(spans))
+
+
+def _widen(bounds: tuple[int, int] | None, low: int, high: int) -> tuple[int, int]:
+    return (low, high) if bounds is None else (min(bounds[0], low), max(bounds[1], high))

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
 from ogikg.converter import digits
 from ogikg.converter.model import Span
 from ogikg.converter.normalise import label_key
 from ogikg.converter.segment import Kind, Piece
+from ogikg.converter.tables_objects import new_span
 from ogikg.converter.tables_rows import RowMaterial
 from ogikg.converter.tables_spec import CellSpec
 from ogikg.converter.values import CellKind, split_unit
@@ -56,19 +57,29 @@ class CellReading:
 @dataclass(slots=True)
 class RowPlan:
     row: RowMaterial
-    slots: list[SlotSpec]
+    slots: Sequence[SlotSpec]
     readings: list[CellReading] | None = None  # known once read (grid, tokens, or after solving)
     run: digits.Run | None = None
     chunks: list[Piece] = field(default_factory=list)  # the piece of each chunk of the run
     chunk_units: list[str | None] = field(default_factory=list)
     windows: list[int] = field(default_factory=list)  # grid rows: offsets that fit
     note: str | None = None
+    # a grid row with one printed cell per position: its pieces stand for the readings (see
+    # ``plan_readings``), which most rows never need as objects
+    grid: list[Piece] | None = None
 
 
-def plan_row(row: RowMaterial, slots: list[SlotSpec], units: tuple[str, ...]) -> RowPlan:
+def plan_readings(plan: RowPlan) -> list[CellReading] | None:
+    """The readings of a row, made from its grid pieces when they were not made yet."""
+    if plan.readings is None and plan.grid is not None:
+        plan.readings = [_reading(piece) for piece in plan.grid]
+    return plan.readings
+
+
+def plan_row(row: RowMaterial, slots: Sequence[SlotSpec], units: tuple[str, ...]) -> RowPlan:
     plan = RowPlan(row, slots)
     values = row.values
-    if all(piece.explicit or piece.kind is Kind.EMPTY for piece in values):
+    if not row.loose:  # every value is a whole table cell (only VALUE pieces can be loose)
         _plan_grid(plan, values)
         return plan
     tokens = [piece for piece in values if piece.kind is Kind.VALUE]
@@ -93,20 +104,21 @@ def _single(piece: Piece, slot: SlotSpec) -> bool:
 
 def _plan_grid(plan: RowPlan, values: list[Piece]) -> None:
     size = len(plan.slots)
-    if len(values) == size:
-        plan.readings = [_reading(piece) for piece in values]
+    if len(values) == size:  # the common row
+        plan.grid = values
         return
     if len(values) > size:
-        plan.windows = [
-            offset
-            for offset in range(len(values) - size + 1)
-            if all(
-                values[i].kind is Kind.EMPTY for i in range(len(values)) if not offset <= i < offset + size
-            )
-        ]
+        # windows whose outside cells are all empty: those holding every filled cell
+        empty = Kind.EMPTY
+        filled_at = [i for i, piece in enumerate(values) if piece.kind is not empty]
+        if filled_at:
+            low, high = max(0, filled_at[-1] - size + 1), min(filled_at[0], len(values) - size)
+        else:
+            low, high = 0, len(values) - size
+        plan.windows = list(range(low, high + 1))
         if len(plan.windows) == 1:
             offset = plan.windows[0]
-            plan.readings = [_reading(piece) for piece in values[offset : offset + size]]
+            plan.grid = values[offset : offset + size]
         elif not plan.windows:
             filled = [piece for piece in values if piece.kind is not Kind.EMPTY]
             plan.note = f"{len(filled)} values printed for {size} cells"
@@ -163,7 +175,7 @@ def resolve_windows(plans: list[RowPlan]) -> None:
 
 
 def _reading(piece: Piece) -> CellReading:
-    return CellReading(piece.text, piece.span, unit=piece.unit)
+    return CellReading(piece.text, new_span(piece.line, piece.start, piece.end), False, (), None, piece.unit)
 
 
 def _unaligned(filled: list[Piece], size: int) -> list[CellReading]:
@@ -245,7 +257,7 @@ def readings_from_run(plan: RowPlan, result: digits.RunResult, prose: ProseEvide
     run = plan.run
     assert run is not None
     options = list(result.readings)
-    if len(options) == 1:
+    if len(options) == 1 and result.complete:
         plan.readings = [
             CellReading(_cell_raw(plan, cut), _cut_span(plan, cut), unit=_cut_unit(plan, cut))
             for cut in options[0]
@@ -256,6 +268,13 @@ def readings_from_run(plan: RowPlan, result: digits.RunResult, prose: ProseEvide
         text = " ".join(p.text for p in plan.chunks)
         plan.readings = [CellReading(text, whole, True, (), None) for _ in plan.slots]
         plan.note = "digits cannot be split into the row's cells"
+        return
+    if not result.complete:
+        # more readings than were listed: a partial list would pass for every reading
+        whole = _cover([p.span for p in plan.chunks])
+        text = ("" if len(plan.chunks) == 1 else " ").join(p.text for p in plan.chunks)
+        plan.readings = [CellReading(text, whole, True, (), None) for _ in plan.slots]
+        plan.note = "too many readings of the digits to list"
         return
     top = _narrative_favourites(plan, options, prose)
     # without a best reading, an uncertain cell's raw text is every character it may come from
@@ -293,7 +312,7 @@ def _cut_span(plan: RowPlan, cut: digits.Cut) -> Span:
     unit = plan.chunk_units[chunk]
     if unit and end == len(plan.run.chunks[chunk].text):  # type: ignore[union-attr]
         end += len(unit)
-    return Span(piece.line, piece.start + start, piece.start + end)
+    return new_span(piece.line, piece.start + start, piece.start + end)
 
 
 def _cut_unit(plan: RowPlan, cut: digits.Cut) -> str | None:

@@ -42,18 +42,25 @@ def extra_tables(
     text: str, form_lines: set[int], units: tuple[str, ...]
 ) -> tuple[list[ExtraTableCell], list[Span]]:
     """Numbers of pipe tables outside the official form, and the spans they occupy."""
-    lines = text.split("\n")
     found: list[ExtraTableCell] = []
     spans: list[Span] = []
+    if text.count("|") < 4:
+        return found, spans  # not two rows of three cells
+    lines = text.split("\n")
+    rows = [
+        number
+        for number, line in enumerate(lines, 1)
+        if line.count("|") >= 2 and number not in form_lines and len(_cells(line)) >= 3
+    ]
     block: list[int] = []
-    for number in range(1, len(lines) + 2):
-        line = lines[number - 1] if number <= len(lines) else ""
-        if line.count("|") >= 2 and number not in form_lines and len(_cells(line)) >= 3:
-            block.append(number)
-            continue
-        if len(block) >= 2:
-            _read_block(lines, block, units, found, spans)
-        block = []
+    for number in rows:  # blocks of consecutive rows
+        if block and number != block[-1] + 1:
+            if len(block) >= 2:
+                _read_block(lines, block, units, found, spans)
+            block = []
+        block.append(number)
+    if len(block) >= 2:
+        _read_block(lines, block, units, found, spans)
     return found, spans
 
 

@@ -12,17 +12,19 @@ from decimal import Decimal
 
 from ogikg.converter import digits
 from ogikg.converter.labels import own_number
-from ogikg.converter.model import Cell, ExtraTableCell, ValueStatus
+from ogikg.converter.model import Cell, ExtraTableCell, Span, ValueStatus
 from ogikg.converter.segment import Kind
 from ogikg.converter.tables_cells import (
     CellReading,
     ProseEvidence,
     RowPlan,
     SlotSpec,
+    plan_readings,
     plan_row,
     readings_from_run,
     resolve_windows,
 )
+from ogikg.converter.tables_objects import new_cell, new_span
 from ogikg.converter.tables_rows import RowMaterial, TableRows
 from ogikg.converter.tables_slots import form_row_slots, row_slots
 from ogikg.converter.tables_spec import FormSpec, RowSpec, form_spec, rules_for
@@ -50,8 +52,19 @@ def read_cells(
                 previous = row
                 continue  # a heading (old-form section) prints no cells of its own
             if row.spec is not None and not row.values:
-                if row.spec.cells and not row.spec.children:
-                    warnings.append(f"{row.spec.notation}: the row label is printed without any cell")
+                if row.spec.cells and _prints_cells(row.spec.notation) and row.head is not None:
+                    if (row.head.line, row.head.end) >= text_end:
+                        warnings.append(f"{row.spec.notation}: the text ends after the row label")
+                        continue
+                    # label (and unit) but not one value up to the next row: every cell is blank
+                    # ("规章 | " with the closing pipe of an empty last cell, a dump or PDF text
+                    # that drops empty cells)
+                    plan = RowPlan(row, form_row_slots(row))
+                    end = Span(row.head.line, row.head.end, row.head.end)
+                    plan.readings = [CellReading("", end) for _ in plan.slots]
+                    table_plans.append(plan)
+                    seen.add(row.spec.notation)
+                    previous = row
                 continue  # a heading, or a row whose cells are not printed (nested sub-rows follow)
             if (
                 row.spec is not None
@@ -86,6 +99,13 @@ def read_cells(
     order = _form_order(spec.generation)
     cells.sort(key=lambda c: order.get((c.indicator, c.applicant), len(order)))
     return cells, extra
+
+
+@functools.lru_cache(maxsize=512)
+def _prints_cells(notation: str) -> bool:
+    """Whether the form prints cells on this row (表三's outcome groups are headings only)."""
+    concept = catalogue().get(notation)
+    return concept is not None and concept.kind == "indicator"
 
 
 def _cut_off(row: RowMaterial, plan: RowPlan, text_end: tuple[int, int]) -> bool:
@@ -166,9 +186,10 @@ def _solve_runs(plans: list[RowPlan], spec: FormSpec, prose: ProseEvidence, warn
     present = {slot.key for plan in plans for slot in plan.slots if slot.form is not None}
     known: dict[Hashable, int | Decimal] = {}
     for plan in plans:
-        if plan.readings is None:
+        readings = plan_readings(plan)
+        if readings is None:
             continue
-        for slot, reading in zip(plan.slots, plan.readings, strict=False):
+        for slot, reading in zip(plan.slots, readings, strict=False):
             if slot.form is None or reading.uncertain:
                 continue
             parsed = parse_value(reading.raw, slot.kind)
@@ -206,15 +227,27 @@ def _emit(
     extra: list[ExtraTableCell],
     warnings: list[str],
 ) -> None:
-    readings = plan.readings or []
     if plan.note:
         warnings.append(f"{_row_name(plan)}: {plan.note}")
     uncertain_names: list[str] = []
+    reported = ValueStatus.REPORTED
+    if plan.readings is None and plan.grid is not None:
+        plain = _plain_cells(plan)
+        if plain is not None:  # the common row, made into cells straight from its pieces
+            cells.extend(plain)
+            return
+    readings = plan_readings(plan) or []
     for slot, reading in zip(plan.slots, readings, strict=False):
         if slot.ignored:
             continue
-        if slot.form is None:
+        form = slot.form
+        if form is None:
             extra.append(_extra_cell(rows, plan, slot, reading, slot.kind, spec, units))
+            continue
+        raw = reading.raw
+        if raw.isdigit() and raw.isascii() and not reading.uncertain and not slot.kind.decimal:
+            # the common cell: a plain count (what parse_value would say, without its detours)
+            cells.append(new_cell(form.indicator, form.applicant, reported, int(raw), raw, reading.span))
             continue
         cell = _cell(slot, reading, slot.kind, units)
         if cell.status is ValueStatus.UNCERTAIN:
@@ -227,6 +260,21 @@ def _emit(
         )
     if uncertain_names:
         warnings.append("uncertain cells (several readings fit): " + ", ".join(uncertain_names))
+
+
+def _plain_cells(plan: RowPlan) -> list[Cell] | None:
+    """The cells of a grid row whose every position is a form cell printing a plain count (what
+    parse_value would make of them), or None for any other row."""
+    assert plan.grid is not None
+    found: list[Cell] = []
+    reported = ValueStatus.REPORTED
+    for slot, piece in zip(plan.slots, plan.grid, strict=True):
+        form, raw = slot.form, piece.text
+        if form is None or slot.ignored or slot.kind.decimal or not (raw.isdigit() and raw.isascii()):
+            return None
+        span = new_span(piece.line, piece.start, piece.end)
+        found.append(new_cell(form.indicator, form.applicant, reported, int(raw), raw, span))
+    return found
 
 
 def _cell_name(cell: Cell) -> str:
@@ -248,7 +296,7 @@ def _cell(slot: SlotSpec, reading: CellReading, kind: CellKind, units: tuple[str
             alternatives,
         )
     parsed = parse_value(reading.raw, kind, units)
-    return Cell(form.indicator, form.applicant, parsed.status, parsed.value, reading.raw, reading.span)
+    return new_cell(form.indicator, form.applicant, parsed.status, parsed.value, reading.raw, reading.span)
 
 
 def _uncertain_values(

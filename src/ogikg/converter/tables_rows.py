@@ -40,6 +40,7 @@ class RowMaterial:
     values: list[Piece] = field(default_factory=list)
     unit: str | None = None  # unit printed in the row's unit column
     columns: tuple[CellSpec, ...] = ()  # the cells of the row, in printed order
+    loose: bool = False  # some value is a token of running text, not a whole table cell
 
 
 @dataclass(slots=True)
@@ -94,13 +95,15 @@ def split_regions(pieces: list[Piece], spec: FormSpec) -> dict[str, list[list[Pi
             regions.setdefault(current, []).append(list(collected))
         collected.clear()
 
+    label, text = Kind.LABEL, Kind.TEXT
     for piece in pieces:
-        if piece.kind is Kind.LABEL:
+        kind = piece.kind
+        if kind is label:
             tables = _tables_of(piece, spec)
             if tables and current not in tables:
                 close()
                 current = tables[0]
-        elif is_prose(piece):
+        elif kind is text and is_prose(piece):
             close()
             current = None
             continue
@@ -172,8 +175,10 @@ def read_rows(
     applicant_order: list[str] = []
     open_row: RowMaterial | None = None
     last_position = -1
+    label_kind, text_kind, value_kind = Kind.LABEL, Kind.TEXT, Kind.VALUE
     for piece in pieces:
-        if piece.kind is Kind.LABEL:
+        kind = piece.kind
+        if kind is label_kind:
             row_entry = _row_entry(piece, table, spec, header_phase, last_position)
             if row_entry is None:
                 if header_phase:
@@ -193,7 +198,7 @@ def read_rows(
             open_row = RowMaterial(table, row_spec, piece, columns=row_spec.cells)
             result.rows.append(open_row)
             last_position = max(last_position, row_spec.position)
-        elif piece.kind is Kind.TEXT:
+        elif kind is text_kind:
             if _is_unit(piece.text, units):
                 if open_row is not None and not open_row.values:
                     open_row.unit = piece.text
@@ -206,8 +211,11 @@ def read_rows(
             open_row = RowMaterial(table, None, piece, unit=piece.unit)
             result.rows.append(open_row)
         elif open_row is not None:
-            if piece.kind is Kind.VALUE and piece.unit and not open_row.unit:
-                open_row.unit = piece.unit
+            if kind is value_kind:
+                if piece.unit and not open_row.unit:
+                    open_row.unit = piece.unit
+                if not piece.explicit:
+                    open_row.loose = True
             open_row.values.append(piece)
     result.rows = [
         row for row in result.rows if row.spec is not None or any(v.kind is Kind.VALUE for v in row.values)
@@ -243,31 +251,47 @@ def _row_entry(
     A label shared by several rows ("(二)被依法纠错数" under 行政复议 and under 行政诉讼) heads the
     first of them that comes after the rows already read.
     """
-    candidates = [
-        e
-        for e in piece.entries
-        if e.table == table and e.role in (Role.ROW, Role.GROUP) and e.notation in spec.rows
-    ]
+    candidates, is_header_too = _row_candidates(piece.entries, table, spec)
     if not candidates:
         return None
-    ahead = sorted(
-        (e for e in candidates if spec.rows[e.notation].position > last_position),
-        key=lambda e: spec.rows[e.notation].position,
-    )
-    entry = ahead[0] if ahead else candidates[0]
-    is_header_too = any(e.role is Role.APPLICANT for e in piece.entries) or _entry(
-        piece, table, (Role.COLUMN, Role.TABLE)
-    )
+    if len(candidates) == 1:
+        entry = candidates[0][0]
+    else:
+        ahead = [pair for pair in candidates if pair[1] > last_position]
+        entry = min(ahead, key=lambda pair: pair[1])[0] if ahead else candidates[0][0]
     if not is_header_too:
         return entry
     # "其他"/"总计": a row only with its item number, or where that row comes next in the form
-    numbers = {e.number for e in candidates if e.notation == entry.notation and e.number}
+    numbers = {e.number for e, _ in candidates if e.notation == entry.notation and e.number}
     if piece.number and piece.number in numbers:
         return entry
     if header_phase:
         return None
     row = spec.rows[entry.notation]
     return entry if row.position > last_position and row.position - last_position <= 4 else None
+
+
+_CANDIDATES: dict[tuple[int, str, str], tuple[tuple[tuple[LabelEntry, int], ...], bool]] = {}
+
+
+def _row_candidates(
+    entries: tuple[LabelEntry, ...], table: str, spec: FormSpec
+) -> tuple[tuple[tuple[LabelEntry, int], ...], bool]:
+    """The rows of ``table`` a label can head, with their printed positions, and whether the label
+    is also a header; memoised per entries tuple (shared objects of the label index)."""
+    key = (id(entries), table, spec.generation)
+    found = _CANDIDATES.get(key)
+    if found is None:
+        candidates = tuple(
+            (e, spec.rows[e.notation].position)
+            for e in entries
+            if e.table == table and e.role in (Role.ROW, Role.GROUP) and e.notation in spec.rows
+        )
+        header = any(e.role is Role.APPLICANT for e in entries) or any(
+            e.table == table and e.role in (Role.COLUMN, Role.TABLE) for e in entries
+        )
+        found = _CANDIDATES[key] = (candidates, header)
+    return found
 
 
 def _value_columns(headers: list[Piece]) -> tuple[str, ...]:
@@ -337,5 +361,6 @@ def _review_rows(pieces: list[Piece], table: str, spec: FormSpec) -> TableRows:
             data.values.append(piece)
         elif is_prose(piece) or (piece.kind is Kind.TEXT and data.values):
             break
+    data.loose = any(not piece.explicit for piece in data.values)
     rows = [data] if data.values else []
     return TableRows(table, rows, pieces)

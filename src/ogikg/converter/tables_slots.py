@@ -9,6 +9,7 @@ have takes the columns of the row above it.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 
 from ogikg.converter.tables_cells import SlotSpec
 from ogikg.converter.tables_rows import RowMaterial, TableRows
@@ -16,13 +17,11 @@ from ogikg.converter.tables_spec import form_spec
 from ogikg.converter.values import COUNT
 
 
-def row_slots(rows: TableRows, row: RowMaterial, previous: RowMaterial | None) -> list[SlotSpec]:
-    """The cell positions of a printed row, in printed order."""
+def row_slots(rows: TableRows, row: RowMaterial, previous: RowMaterial | None) -> Sequence[SlotSpec]:
+    """The cell positions of a printed row, in printed order (shared, not to be modified)."""
     if row.spec is not None:
         generation = row.spec.table.split(".", 1)[0]
-        return list(
-            _form_slots(rows.table, row.spec.notation, rows.value_columns, rows.subtotal_at, generation)
-        )
+        return _form_slots(rows.table, row.spec.notation, rows.value_columns, rows.subtotal_at, generation)
     return _build_slots(rows.table, row, previous, rows.value_columns, rows.subtotal_at)
 
 

@@ -9,6 +9,7 @@ saying so. Labels shared by the 2019 and 2021 forms (表三 rows up to （五）
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 
@@ -27,35 +28,38 @@ def generation_evidence(pieces: list[Piece]) -> Counter[str]:
     heading such as "1.主动公开情况" in the prose of a newer report is not taken for the old form.
     """
     seen: dict[str, set[str]] = {generation: set() for generation in GENERATIONS}
+    label, text = Kind.LABEL, Kind.TEXT
+    last = len(pieces) - 1
     for position, piece in enumerate(pieces):
-        if piece.kind is not Kind.LABEL:
+        if piece.kind is not label:
             continue
-        generation, rows_only = _evidence_of(piece.entries)
+        generation, rows_only, notations = _evidence_of(piece.entries)
         if generation is None:
             continue
-        if rows_only:
-            following = pieces[position + 1] if position + 1 < len(pieces) else None
-            if following is None or following.kind is Kind.TEXT:
-                continue
-        seen[generation].update(entry.notation for entry in piece.entries)
+        if rows_only and (position == last or pieces[position + 1].kind is text):
+            continue
+        seen[generation].update(notations)
     return Counter({generation: len(found) for generation, found in seen.items() if found})
 
 
-_EVIDENCE: dict[int, tuple[str | None, bool]] = {}
+_EVIDENCE: dict[int, tuple[str | None, bool, tuple[str, ...]]] = {}
 
 
-def _evidence_of(entries: tuple[LabelEntry, ...]) -> tuple[str | None, bool]:
-    """The one generation a label belongs to (or None), and whether it only heads rows."""
+def _evidence_of(entries: tuple[LabelEntry, ...]) -> tuple[str | None, bool, tuple[str, ...]]:
+    """The one generation a label belongs to (or None), whether it only heads rows, and the
+    concepts it names."""
     # entries tuples are shared objects of the label index: memoise per tuple
     found = _EVIDENCE.get(id(entries))
     if found is None:
         generations = {entry.generation for entry in entries}
         only = next(iter(generations)) if len(generations) == 1 else None
         rows_only = all(entry.role in (Role.ROW, Role.GROUP) for entry in entries)
-        found = _EVIDENCE[id(entries)] = (only, rows_only)
+        notations = tuple(entry.notation for entry in entries)
+        found = _EVIDENCE[id(entries)] = (only, rows_only, notations)
     return found
 
 
+@functools.lru_cache(maxsize=64)
 def _notice_pattern(notice: str) -> re.Pattern[str] | None:
     found = re.fullmatch(r"〔(\d{4})〕(\d+)号", notice)
     if found is None:
@@ -89,8 +93,14 @@ def recognise(text: str, pieces: list[Piece], index: LabelIndex) -> tuple[str | 
 
 
 def _cited(text: str, notice: str) -> bool:
+    found = _NOTICE_PARTS.fullmatch(notice)
+    if found is None or found.group(1) not in text or found.group(2) not in text:
+        return False  # the year or the number is not printed at all: no need for the pattern
     pattern = _notice_pattern(notice)
     return bool(pattern and pattern.search(text))
+
+
+_NOTICE_PARTS = re.compile(r"〔(\d{4})〕(\d+)号")
 
 
 def report_year(text: str) -> int | None:

@@ -18,6 +18,8 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 
+import opencc
+
 from ogikg.ontology.layout import CellKey, GridCell, GridTable, form_tables
 from ogikg.synth.numbers import FormValues, Value
 
@@ -239,7 +241,9 @@ def render_html(report: SynthReport, encoding: str, printed: dict[CellKey, str],
     return "\n".join(parts)
 
 
-def render_docx(report: SynthReport, printed: dict[CellKey, str], rng: random.Random) -> bytes:
+def render_docx(
+    report: SynthReport, printed: dict[CellKey, str], rng: random.Random, traditional: bool = False
+) -> bytes:
     from docx import Document
 
     lines, tables = _body_lines(report, rng)
@@ -248,19 +252,22 @@ def render_docx(report: SynthReport, printed: dict[CellKey, str], rng: random.Ra
     for line in lines:
         grid = by_placeholder.get(line)
         if grid is None:
-            document.add_paragraph(line)
+            document.add_paragraph(_to_traditional(line) if traditional else line)
             continue
         table = document.add_table(rows=len(grid.rows), cols=grid.width)
+        # the cells of the grid, fetched once: table.cell() walks the whole table on every call
+        row_cells = [row.cells for row in table.rows]
         occupied: set[tuple[int, int]] = set()
         for r, row in enumerate(grid.rows):
             c = 0
             for cell in row:
                 while (r, c) in occupied:
                     c += 1
-                target = table.cell(r, c)
+                target = row_cells[r][c]
                 if cell.rowspan > 1 or cell.colspan > 1:
-                    target = target.merge(table.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
-                target.text = printed.get(cell.key, "") if cell.key else cell.text
+                    target = target.merge(row_cells[r + cell.rowspan - 1][c + cell.colspan - 1])
+                text = printed.get(cell.key, "") if cell.key else cell.text
+                target.text = _to_traditional(text) if traditional else text
                 for dr in range(cell.rowspan):
                     for dc in range(cell.colspan):
                         occupied.add((r + dr, c + dc))
@@ -273,20 +280,27 @@ def render_docx(report: SynthReport, printed: dict[CellKey, str], rng: random.Ra
 # ---------------------------------------------------------------- entry point
 
 
+@cache
+def _s2t() -> opencc.OpenCC:
+    return opencc.OpenCC("s2t")
+
+
+def _to_traditional(text: str) -> str:
+    return _s2t().convert(text) if text else text
+
+
 def render(report: SynthReport, rendering: Rendering, rng: random.Random) -> tuple[bytes, dict]:
     """The report's bytes in a rendering, and its truth record."""
     printed = _printed(report, rng)
     if rendering.layout == "docx":
-        data = render_docx(report, printed, rng)
+        data = render_docx(report, printed, rng, rendering.traditional)
     else:
         if rendering.layout == "html":
             text = render_html(report, rendering.encoding, printed, rng)
         else:
             text = render_text(report, rendering.layout, printed, rng)
         if rendering.traditional:
-            import opencc
-
-            text = opencc.OpenCC("s2t").convert(text)
+            text = _to_traditional(text)
         data = text.encode(rendering.encoding, errors="strict")
     return data, truth(report, rendering, printed)
 
