@@ -3,7 +3,11 @@
     .venv/bin/python benchmarks/bench_validate.py --reports 600 --jobs 2
 
 Synthetic reports of the three form generations (built with tests/report_factory.py, a few with
-errors) are validated
+errors; with --narrative, every other one also states figures in its prose) are validated
+
+* per report in one process, timed in CPU time per form generation (ms/report): the number that
+  decides how many reports a core validates, whatever else runs on the machine (the load average
+  is printed too, since a busy machine slows even CPU time down);
 
 * per report, as ``ogikg validate`` does: each report's graph plus the vocabulary it needs in an
   in-memory pyoxigraph store, pyshacl with the shapes parsed once, worker processes in parallel;
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -36,8 +41,29 @@ from report_factory import consistent_values, emit, make_report
 GENERATIONS = ("old", "2019", "2021")
 
 
-def synthetic_reports(count: int) -> list[str]:
-    """N-Quads of ``count`` reports of distinct agencies; every fifth has a broken total."""
+# Figures a report's prose may state (narrative indicators), with the cells they are compared with.
+NARRATIVE = {
+    "old": {
+        "narrative.requestsReceived": "old.request.received",
+        "narrative.requestsGranted": "old.reply.agreed",
+    },
+    "2019": {
+        "narrative.requestsNew": "2019.T3.newReceived/T",
+        "narrative.requestsGranted": "2019.T3.granted/T",
+    },
+    "2021": {
+        "narrative.requestsNew": "2021.T3.newReceived/T",
+        "narrative.requestsGranted": "2021.T3.granted/T",
+    },
+}
+
+
+def synthetic_reports(count: int, *, narrative: bool = False) -> list[str]:
+    """N-Quads of ``count`` reports of distinct agencies; every fifth has a broken total.
+
+    With ``narrative``, every other report states two figures in its prose (one of them wrong in
+    every seventh report), as most real reports do.
+    """
     texts = []
     for index in range(count):
         generation = GENERATIONS[index % 3]
@@ -47,10 +73,17 @@ def synthetic_reports(count: int) -> list[str]:
                 generation
             ]
             overrides[key] = consistent_values(generation, seed=index)[key] + 1
+        figures = {}
+        if narrative and index % 2:
+            values = consistent_values(generation, seed=index)
+            figures = {name: values[cell] for name, cell in NARRATIVE[generation].items()}
+            if index % 7 == 0:
+                figures = {name: value + 3 for name, value in figures.items()}
         report = make_report(
             generation,
             seed=index,
             overrides=overrides,
+            narrative=figures,
             agency_name=f"第{index}号局",
             agency_body=f"第{index}号局",
         )
@@ -60,6 +93,19 @@ def synthetic_reports(count: int) -> list[str]:
 
 def _count(text: str) -> int:
     return len(validate_report(text).findings)
+
+
+def cpu_per_generation(texts: list[str]) -> dict[str, float]:
+    """CPU milliseconds per report of each form generation, validated one by one in this process."""
+    preload()
+    for text in texts[:3]:  # first runs build the per-generation stores and shapes profiles
+        validate_report(text)
+    spent: dict[str, list[float]] = {generation: [] for generation in GENERATIONS}
+    for index, text in enumerate(texts):
+        started = time.process_time()
+        validate_report(text)
+        spent[GENERATIONS[index % 3]].append(time.process_time() - started)
+    return {g: 1000 * sum(times) / len(times) for g, times in spent.items() if times}
 
 
 def per_report(texts: list[str], jobs: int) -> tuple[float, int]:
@@ -114,9 +160,20 @@ def main() -> None:
     parser.add_argument("--baseline-reports", type=int, default=60, help="reports for the one-graph runs")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--skip-rdflib", action="store_true", help="skip the (slowest) rdflib one-graph run")
+    parser.add_argument("--narrative", action="store_true", help="every other report states figures in prose")
     args = parser.parse_args()
 
-    texts = synthetic_reports(args.reports)
+    print("load average (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()), flush=True)
+    texts = synthetic_reports(args.reports, narrative=args.narrative)
+    cpu = cpu_per_generation(texts)
+    for generation, milliseconds in cpu.items():
+        print(
+            f"per report, CPU time, {generation:4} form: {milliseconds:6.1f} ms/report "
+            f"({1000 / milliseconds:5.1f} reports/s per core)",
+            flush=True,
+        )
+    mean = sum(cpu.values()) / len(cpu)
+    print(f"per report, CPU time, mean: {mean:6.1f} ms/report ({1000 / mean:5.1f} reports/s per core)")
     subset = texts[: args.baseline_reports]
     runs: list[tuple[str, Callable[[], tuple[float, int]], int]] = [
         ("per report, 1 process", lambda: per_report(texts, 1), len(texts)),

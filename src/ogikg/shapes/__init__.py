@@ -1,5 +1,6 @@
 """SHACL shapes (Turtle) that check converted reports: structure, arithmetic identities and the
-checks across reports of one agency; ``quality-terms.ttl`` defines the terms of the quality graph.
+checks across reports of one agency. The terms of the quality graph that validation writes are
+part of the vocabulary (``ogikg/ontology/quality.ttl``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ SHAPES_NAMESPACE = "https://w3id.org/ogikg/def/shape/"
 # Shapes run per report by the SHACL engine; cross-report shapes run as SPARQL over a store.
 REPORT_SHAPE_FILES = ("prefixes.ttl", "structure.ttl", "identities.ttl")
 CROSS_REPORT_SHAPE_FILES = ("prefixes.ttl", "crossyear.ttl")
-QUALITY_TERMS_FILE = "quality-terms.ttl"
 
 
 def shapes_dir() -> Path:
@@ -30,4 +30,7 @@ def cross_report_shape_files() -> tuple[Path, ...]:
 
 
 def quality_terms_file() -> Path:
-    return shapes_dir() / QUALITY_TERMS_FILE
+    """The Turtle file of the quality-graph terms (in the vocabulary, loaded with it)."""
+    from ogikg.ontology import ontology_dir
+
+    return ontology_dir() / "quality.ttl"

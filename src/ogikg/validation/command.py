@@ -27,9 +27,11 @@ from ogikg import iris
 from ogikg.store.base import Store
 from ogikg.validation import crossyear
 from ogikg.validation.findings import Finding, ReportFindings
+from ogikg.validation.library import shapes_library
 from ogikg.validation.quality import quality_nquads, quality_ntriples
-from ogikg.validation.shacl import shapes_library, validate_report, vocabulary_subset
+from ogikg.validation.shacl import validate_report
 from ogikg.validation.summary import Totals, report_dict, report_text
+from ogikg.validation.vocabulary import vocabulary_subset
 
 MANIFEST = "manifest.jsonl"
 QUALITY_DIR = "quality"

@@ -25,7 +25,8 @@ from ogikg.ontology.catalogue import catalogue
 from ogikg.shapes import cross_report_shape_files
 from ogikg.store.base import Term
 from ogikg.validation.findings import Finding, Severity
-from ogikg.validation.shacl import SparqlConstraint, finding_from_row, one_line, prefix_declarations
+from ogikg.validation.library import SparqlConstraint, one_line, prefix_declarations
+from ogikg.validation.shacl import finding_from_row
 
 OGI = iris.VOCAB
 SH = "http://www.w3.org/ns/shacl#"
@@ -113,7 +114,7 @@ def _compared_indicators() -> frozenset[str]:
 @cache
 def correspondence_links() -> dict[str, tuple[str, ...]]:
     """ogi:correspondsToSumOf links of the vocabulary that carry a rule (ogi:correspondenceRule)."""
-    from ogikg.validation.shacl import vocabulary_triples
+    from ogikg.validation.vocabulary import vocabulary_triples
 
     parts: dict[str, list[str]] = defaultdict(list)
     ruled: set[str] = set()
@@ -128,7 +129,7 @@ def correspondence_links() -> dict[str, tuple[str, ...]]:
 
 def vocabulary_quads() -> list[ox.Quad]:
     """The vocabulary the cross-report queries read (correspondence links), in the default graph."""
-    from ogikg.validation.shacl import vocabulary_triples
+    from ogikg.validation.vocabulary import vocabulary_triples
 
     keep = {OGI + "correspondsToSumOf", OGI + "correspondenceRule", OGI + "ruleId"}
     return [
