@@ -220,14 +220,22 @@ def _queries(base: str) -> list[tuple[str, bool]]:
         ("SELECT ?c WHERE { ?c ex:broader* ex:all }", False),
         ("SELECT DISTINCT ?o ?top WHERE { ?o ex:value 30 ; ex:concept/ex:broader+ ?top }", False),
         ("SELECT (COUNT(DISTINCT ?agency) AS ?n) (COUNT(?o) AS ?m) WHERE { ?o ex:agency ?agency }", False),
-        ('SELECT ?a ?l WHERE { ?a rdfs:label ?l FILTER(langMatches(lang(?l), "zh-Hans")) }', False),
+        # Labels are scoped to this fixture's agencies: the Virtuoso instance is shared by the test session.
+        (
+            "SELECT ?a ?l WHERE { ?o ex:agency ?a. ?a rdfs:label ?l "
+            'FILTER(langMatches(lang(?l), "zh-Hans")) }',
+            False,
+        ),
         ("SELECT ?y (SUM(?f) AS ?fees) WHERE { ?o ex:year ?y ; ex:fee ?f } GROUP BY ?y ORDER BY ?y", True),
         ('SELECT ?o WHERE { ?o ex:published ?d FILTER(?d >= "2022-01-01"^^xsd:date) }', False),
         ("SELECT ?o ?v WHERE { ?o ex:value ?v } ORDER BY ?v LIMIT 3", True),
         ('SELECT ?o WHERE { ?o ex:note "部分公开"@zh-Hans }', False),
         ("ASK { ?o ex:fee ?f FILTER(?f = 1.5) }", False),
         ("ASK { ?o ex:fee ?f FILTER(?f > 100) }", False),
-        ("CONSTRUCT { ?a ex:name ?l } WHERE { ?a rdfs:label ?l FILTER(lang(?l) != 'en') }", False),
+        (
+            "CONSTRUCT { ?a ex:name ?l } WHERE { ?o ex:agency ?a. ?a rdfs:label ?l FILTER(lang(?l)!='en') }",
+            False,
+        ),
         (f'SELECT ?g ?o WHERE {{ GRAPH ?g {{ ?o ex:year "2021"^^xsd:gYear }} {graphs} }}', False),
     ]
     return [(prologue + body, ordered) for body, ordered in bodies]
