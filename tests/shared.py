@@ -7,6 +7,7 @@ Tests that need ../shared skip when it is missing on a developer's machine, and 
 from __future__ import annotations
 
 import os
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,28 @@ def shared_dir() -> Path:
     return SHARED
 
 
+def require_shared(relative: str) -> Path:
+    """A path under ../shared; skips locally when missing, fails on CI (CI=true)."""
+    path = SHARED / relative
+    if not path.exists():
+        message = f"shared test material missing: {path}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
 def seed_path(number: str) -> Path:
     """A seed report by its number, e.g. '002'."""
     return next((shared_dir() / "corpus" / "seeds").glob(f"{number}_*.txt"))
+
+
+@cache
+def corpus_text(name: str) -> str:
+    """The decoded text of a corpus file by its name's beginning: a seed ('002') or a report ('r0001')."""
+    from ogikg.converter.decode import decode
+
+    corpus = shared_dir() / "corpus"
+    folder = "seeds" if name[:3].isdigit() else "reports"
+    path = next((corpus / folder).glob(f"{name}*"))
+    return decode(path.name, path.read_bytes()).text

@@ -5,8 +5,6 @@ from __future__ import annotations
 import codecs
 import hashlib
 import io
-import os
-from pathlib import Path
 
 import docx
 import pytest
@@ -14,19 +12,11 @@ import pytest
 from ogikg.converter import decode as decode_module
 from ogikg.converter.decode import MAX_INPUT_BYTES, decode, detect_format
 from ogikg.converter.model import InputFormat, RejectedInput
-
-
-def _shared() -> Path:
-    root = Path(os.environ.get("OGIKG_SHARED", Path(__file__).resolve().parents[1] / ".." / "shared"))
-    if not (root / "corpus").is_dir():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"shared corpus missing at {root}")
-        pytest.skip("shared corpus not available")
-    return root
+from shared import shared_dir
 
 
 def _report(name: str) -> bytes:
-    return (_shared() / "corpus" / "reports" / name).read_bytes()
+    return (shared_dir() / "corpus" / "reports" / name).read_bytes()
 
 
 def _rejection(data: bytes) -> str:
@@ -340,7 +330,7 @@ def test_format_is_detected_from_content_not_name() -> None:
 
 
 def test_every_seed_decodes_as_text_and_keeps_its_lines() -> None:
-    seeds = sorted((_shared() / "corpus" / "seeds").glob("*.txt"))
+    seeds = sorted((shared_dir() / "corpus" / "seeds").glob("*.txt"))
     assert len(seeds) == 5
     for seed in seeds:
         data = seed.read_bytes()
@@ -351,7 +341,7 @@ def test_every_seed_decodes_as_text_and_keeps_its_lines() -> None:
 
 
 def test_seed_004_becomes_simplified() -> None:
-    seed = next((_shared() / "corpus" / "seeds").glob("004_*.txt"))
+    seed = next((shared_dir() / "corpus" / "seeds").glob("004_*.txt"))
     document = decode(seed.name, seed.read_bytes())
     assert "张掖市统计局" in document.text
     assert "張掖" not in document.text
@@ -362,7 +352,7 @@ def test_seed_004_becomes_simplified() -> None:
 
 
 def test_every_corpus_report_decodes() -> None:
-    for path in sorted((_shared() / "corpus" / "reports").glob("r*.*")):
+    for path in sorted((shared_dir() / "corpus" / "reports").glob("r*.*")):
         if path.suffix == ".pdf":
             continue  # decoded in their own tests (slow)
         data = path.read_bytes()

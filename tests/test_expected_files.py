@@ -7,7 +7,6 @@ must then be listed in the file's ``inconsistencies``).
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterator, Mapping
 from datetime import date
@@ -20,10 +19,11 @@ import pytest
 import stdnum
 from stdnum.cn import uscc
 
+from ogikg.evaluation import METADATA_FIELDS
 from ogikg.ontology.catalogue import Catalogue, Concept, catalogue
+from shared import SHARED, shared_dir
 
 EXPECTED = Path(__file__).resolve().parent / "expected"
-SHARED = Path(os.environ.get("OGIKG_SHARED", Path(__file__).resolve().parents[1] / ".." / "shared"))
 CORPUS = SHARED / "corpus"
 
 NARRATIVE_IDS = {
@@ -39,18 +39,7 @@ NARRATIVE_IDS = {
     "narrative.administrativeLitigations",
     "narrative.feesCharged",
 }
-METADATA_KEYS = {
-    "agency",
-    "adcode",
-    "level",
-    "kind",
-    "year",
-    "template",
-    "published",
-    "is_summary",
-    "index_number",
-    "uscc",
-}
+METADATA_KEYS = set(METADATA_FIELDS)
 LEVELS = {"central", "province", "prefecture", "county", "township", "development-zone"}
 TEMPLATES = {"old", "2019", "2021", "narrative"}
 TOP_KEYS = {
@@ -353,11 +342,7 @@ def test_arithmetic_check_catches_a_broken_row() -> None:
 
 
 def _corpus_or_skip() -> Path:
-    if not CORPUS.is_dir():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"corpus folder missing: {CORPUS}")
-        pytest.skip("corpus folder ../shared/corpus not present")
-    return CORPUS
+    return shared_dir() / "corpus"
 
 
 def test_every_corpus_file_has_exactly_one_gold_file() -> None:

@@ -6,33 +6,13 @@ Real texts are read from ../shared/corpus through the converter's own decoder; n
 from __future__ import annotations
 
 import datetime as dt
-import os
-from functools import cache
-from pathlib import Path
 
 import pytest
 
-from ogikg.converter.decode import decode
 from ogikg.converter.metadata import extract_metadata
 from ogikg.converter.metadata_kinds import agency_kinds
 from ogikg.converter.model import Level, ReportMetadata
-
-
-def _shared() -> Path:
-    root = Path(os.environ.get("OGIKG_SHARED", Path(__file__).resolve().parents[1] / ".." / "shared"))
-    if not (root / "corpus").is_dir():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"shared corpus missing at {root}")
-        pytest.skip("shared corpus not available")
-    return root
-
-
-@cache
-def _text(name: str) -> str:
-    corpus = _shared() / "corpus"
-    folder = "seeds" if name[:3].isdigit() else "reports"
-    path = next((corpus / folder).glob(f"{name}*"))
-    return decode(path.name, path.read_bytes()).text
+from shared import corpus_text as _text
 
 
 def _metadata(name: str) -> ReportMetadata:

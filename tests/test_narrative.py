@@ -2,38 +2,18 @@
 
 from __future__ import annotations
 
-import os
 from decimal import Decimal
-from functools import cache
 from importlib import resources
-from pathlib import Path
 
 import pytest
 import rdflib
 
-from ogikg.converter.decode import decode
 from ogikg.converter.model import NarrativeFigure
 from ogikg.converter.narrative import extract_narrative, narrative_indicators
+from shared import corpus_text as _text
 
 SKOS = rdflib.Namespace("http://www.w3.org/2004/02/skos/core#")
 OGI = rdflib.Namespace("https://w3id.org/ogikg/def/")
-
-
-def _shared() -> Path:
-    root = Path(os.environ.get("OGIKG_SHARED", Path(__file__).resolve().parents[1] / ".." / "shared"))
-    if not (root / "corpus").is_dir():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"shared corpus missing at {root}")
-        pytest.skip("shared corpus not available")
-    return root
-
-
-@cache
-def _text(name: str) -> str:
-    corpus = _shared() / "corpus"
-    folder = "seeds" if name[:3].isdigit() else "reports"
-    path = next((corpus / folder).glob(f"{name}*"))
-    return decode(path.name, path.read_bytes()).text
 
 
 def _figures(text: str, year: int | None) -> dict[str, NarrativeFigure]:

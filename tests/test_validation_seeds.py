@@ -2,32 +2,20 @@
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from ogikg.converter.emit import emit_report
+from ogikg.converter.pipeline import convert_path
 from ogikg.validation.findings import FindingKind, Severity
 from ogikg.validation.shacl import validate_report
-
-SHARED = Path(os.environ.get("OGIKG_SHARED") or Path(__file__).resolve().parents[1] / ".." / "shared")
-SEEDS = SHARED / "corpus" / "seeds"
-
-try:
-    from ogikg.converter.emit import emit_report
-    from ogikg.converter.pipeline import convert_path
-except ImportError as error:  # the converter pipeline is assembled in parallel with the validator
-    pytest.skip(f"converter pipeline not importable yet: {error}", allow_module_level=True)
+from shared import seed_path
 
 
 def seed(number: str) -> Path:
-    if not SEEDS.is_dir():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"shared corpus missing: {SEEDS}")
-        pytest.skip(f"shared corpus not found at {SEEDS}")
-    (path,) = SEEDS.glob(f"{number}_*")
-    return path
+    return seed_path(number)
 
 
 def validated(number: str):

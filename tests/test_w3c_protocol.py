@@ -15,6 +15,7 @@ from rdflib import Graph
 
 from ogikg.server.app import create_app
 from ogikg.server.settings import ServerSettings
+from shared import SHARED, require_shared
 from w3c_protocol import (
     LiveServer,
     ProtocolCase,
@@ -22,18 +23,16 @@ from w3c_protocol import (
     live_server,
     protocol_cases,
     replay,
-    require_shared,
     service_description_cases,
     service_description_problems,
-    shared_dir,
     target_path,
     w3c_graphs,
     writable_test_store,
 )
 
 TOKEN = "w3c-test-token"
-PROTOCOL_MANIFEST = shared_dir() / "w3c/sparql11-protocol/manifest.ttl"
-SD_MANIFEST = shared_dir() / "w3c/sparql11-service-description/manifest.ttl"
+PROTOCOL_MANIFEST = SHARED / "w3c/sparql11-protocol/manifest.ttl"
+SD_MANIFEST = SHARED / "w3c/sparql11-service-description/manifest.ttl"
 
 
 def _cases() -> list[ProtocolCase]:

@@ -10,7 +10,6 @@ returns what did not match the expectations.
 from __future__ import annotations
 
 import json
-import os
 import socket
 import threading
 import time
@@ -23,7 +22,6 @@ from xml.etree import ElementTree
 
 import httpx
 import pyoxigraph as ox
-import pytest
 import uvicorn
 from fastapi import FastAPI
 from rdflib import Graph, Namespace, URIRef
@@ -31,6 +29,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF
 
 from ogikg.store.embedded import EmbeddedStore
+from shared import require_shared
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
@@ -42,21 +41,6 @@ W3C_DATA_GRAPH = "http://kasei.us/2009/09/sparql/data/data{n}.rdf"
 
 
 # --- shared test material ------------------------------------------------------------------------
-
-
-def shared_dir() -> Path:
-    return Path(os.environ.get("OGIKG_SHARED") or Path(__file__).resolve().parents[1] / ".." / "shared")
-
-
-def require_shared(relative: str) -> Path:
-    """A path under ../shared; skips locally when missing, fails on CI (CI=true)."""
-    path = shared_dir() / relative
-    if not path.exists():
-        message = f"shared test material missing: {path}"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
 
 
 # --- stores for tests ----------------------------------------------------------------------------
