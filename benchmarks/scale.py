@@ -14,7 +14,7 @@ Each stage runs as its own process, measured from outside: wall and CPU time and
 of its whole process tree (scale_measure.py). Then the same data is served by ogikg, ``oxigraph
 serve``, rdflib-endpoint (up to ``--rdflib-max`` reports: it holds everything in Python objects)
 and Virtuoso (bulk-loaded from the N-Quads dump), one server at a time on loopback; the ten
-researcher queries of docs/queries.md run against each (latency p50/p95), and wrk measures
+researcher queries of the README run against each (latency p50/p95), and wrk measures
 requests/s at 32 connections on a one-row lookup (scale_queries.py).
 
 Results: docs/benchmarks.json (raw, written after every stage), docs/benchmarks.md and

@@ -1,6 +1,6 @@
 """Query latency and throughput against a SPARQL endpoint, over HTTP, the same way for every server.
 
-Latency: each researcher query of docs/queries.md is sent once to warm up, then ``repeat`` times,
+Latency: each researcher query of the README is sent once to warm up, then ``repeat`` times,
 one after the other (SPARQL protocol: POST, form-encoded, ``Accept:
 application/sparql-results+json``); p50 and p95 of the timed runs, the number of rows, and a
 fingerprint of the answer (rows as sorted, normalised tuples) so that servers can be compared.
@@ -26,9 +26,8 @@ from urllib.parse import urlencode
 
 import httpx
 
-from ogikg.server.query_page import example_queries
+from ogikg.queries import researcher_queries as documented_queries
 
-QUERIES_FILE = Path(__file__).resolve().parents[1] / "docs" / "queries.md"
 ACCEPT = "application/sparql-results+json"
 
 WRK_SCRIPT = """
@@ -44,8 +43,8 @@ end
 
 
 def researcher_queries() -> dict[str, str]:
-    """name → SPARQL of every marked query of docs/queries.md, in document order."""
-    return {example.name: example.sparql for example in example_queries(QUERIES_FILE)}
+    """name → SPARQL of every researcher query of the README, in document order."""
+    return {query.name: query.sparql for query in documented_queries()}
 
 
 @dataclass

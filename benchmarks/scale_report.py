@@ -433,7 +433,7 @@ def write(data: dict[str, Any], docs: Path) -> None:
         "",
         "## Query latency",
         "",
-        "The ten researcher queries of [queries.md](queries.md) (query 5 has two parts). Cells:",
+        "The ten researcher queries of the [README](../README.md#researcher-queries). Cells:",
         "p50 / p95 milliseconds of the timed runs, and the number of rows answered; ≠ marks an answer",
         "that differs from the first server's; ¹ a query timed once because its warm-up run took longer",
         "than the `--slow-query` limit of the command above (default 60 s).",

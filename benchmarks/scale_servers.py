@@ -35,12 +35,15 @@ VIRTUOSO_TEMPLATE = REPO / "scripts" / "virtuoso" / "virtuoso.ini.in"
 SERVERS = ("ogikg", "oxigraph", "rdflib", "virtuoso")
 
 RDFLIB_SERVER = """
-import gzip, sys, uvicorn
+import gzip, shutil, sys, tempfile, uvicorn
 from rdflib import Dataset
 from rdflib_endpoint import SparqlEndpoint
 data = Dataset(default_union=True)
-with gzip.open(sys.argv[1], "rb") as dump:
-    data.parse(dump, format="nquads")
+# rdflib re-opens a file object by its name, so the gzip stream is unpacked to a plain file first
+with gzip.open(sys.argv[1], "rb") as dump, tempfile.NamedTemporaryFile(suffix=".nq") as plain:
+    shutil.copyfileobj(dump, plain)
+    plain.flush()
+    data.parse(plain.name, format="nquads")
 print(f"loaded {len(data)} quads", flush=True)
 app = SparqlEndpoint(graph=data, cors_enabled=False)
 uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")

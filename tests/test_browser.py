@@ -23,9 +23,9 @@ from pathlib import Path
 import pytest
 
 from ogikg import iris
+from ogikg.queries import researcher_query
 from ogikg.server.app import create_app
 from ogikg.server.pages import site_routers
-from ogikg.server.query_page import example_queries
 from ogikg.server.settings import ServerSettings
 from site_fixture import SiteData, build_site_store
 from w3c_protocol import LiveServer, live_server
@@ -156,7 +156,7 @@ def test_query_page_runs_a_documented_example(browsing: Browsing) -> None:
     page.goto(browsing.server.url + "/query")
     page.wait_for_function("window.ogikgQuery !== undefined")
     page.select_option("#examples", "review-correction-rate")
-    documented = next(e for e in example_queries() if e.name == "review-correction-rate")
+    documented = researcher_query("review-correction-rate")
     assert page.evaluate("window.ogikgQuery.editor.get()") == documented.sparql
     page.click("#run")
     page.wait_for_selector("#results-table tbody tr")

@@ -1,6 +1,6 @@
 """The vocabulary as a public contract: it loads, every term is labelled and defined in both
 languages, the catalogue is complete and linked across generations and to the law, and the
-researcher queries of docs/queries.md return the right numbers on a hand-built graph."""
+researcher queries of the README return the right numbers on a hand-built graph."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from ogikg import iris
 from ogikg.ontology import load_graph, turtle_files
 from ogikg.ontology.catalogue import catalogue
 from ogikg.ontology.docs import anchor, render_docs, render_term, term_turtle
+from ogikg.queries import researcher_query
 from ogikg.shapes import quality_terms_file
 
 OGI = rdflib.Namespace(iris.VOCAB)
@@ -32,7 +33,6 @@ SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 LAW2019 = iris.ELI + "cn/sc-decree/2019/711"
 LAW2007 = iris.ELI + "cn/sc-decree/2007/492"
 SITE = "https://w3id.org/ogikg/"
-QUERIES = Path(__file__).resolve().parents[1] / "docs" / "queries.md"
 LABEL_LANGUAGES = ("zh-hans", "en")
 # The rdf:type objects that declare a class or a property.
 DECLARATIONS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, RDF.Property, OWL.AnnotationProperty)
@@ -711,10 +711,7 @@ def query_store() -> ox.Store:
 
 
 def documented_query(name: str) -> str:
-    text = QUERIES.read_text(encoding="utf-8")
-    match = re.search(rf"<!-- query: {re.escape(name)} -->\s*```sparql\n(.*?)```", text, re.S)
-    assert match, f"query {name} not found in {QUERIES}"
-    return match.group(1)
+    return researcher_query(name).sparql
 
 
 def run(name: str) -> list[dict[str, str | None]]:
@@ -824,17 +821,22 @@ def test_review_correction_rate() -> None:
     assert rows["2016"] == ("1", "4", Decimal("0.25"))
 
 
-def test_contradictions_in_the_balance_of_table_iii() -> None:
+def test_contradictions_in_the_balance_of_table_iii_and_between_prose_and_table() -> None:
     rows = [
-        (report_name(r["report"]), r["applicantType"], r["left"], r["right"])
-        for r in run("contradictions-balance")
+        (
+            report_name(r["report"]),
+            r["rule"],
+            r["applicantType"],
+            short(r["narrativeIndicator"]),
+            r["left"],
+            r["right"],
+        )
+        for r in run("contradictions")
     ]
-    assert rows == [("r2019", iris.APPLICANT + "naturalPerson", "15", "14")]
-
-
-def test_contradictions_between_prose_and_table() -> None:
-    rows = [(report_name(r["report"]), r["stated"], r["inTable"]) for r in run("contradictions-narrative")]
-    assert rows == [("r2019", "21", "20")]
+    assert rows == [
+        ("r2019", "I1", iris.APPLICANT + "naturalPerson", None, "15", "14"),
+        ("r2019", "I9", None, TEST_NARRATIVE, "21", "20"),
+    ]
 
 
 # ---------------------------------------------------------------------------------------------

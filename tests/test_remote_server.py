@@ -3,7 +3,7 @@
 Synthetic reports of every form generation are converted, then loaded with ``ogikg load`` both into
 an embedded store and into the session's Virtuoso (``--store sparql+http://…``); one report is then
 re-converted with a changed figure and loaded again, which replaces its graph in both stores. Two
-``ogikg serve`` processes, one per store, answer the researcher queries of docs/queries.md over HTTP
+``ogikg serve`` processes, one per store, answer the researcher queries of the README over HTTP
 (SPARQLWrapper), and every answer must be the same.
 """
 
@@ -27,7 +27,7 @@ from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
 from conftest_virtuoso import VirtuosoEndpoint
 from ogikg.cli import main
-from ogikg.server.query_page import example_queries, queries_file
+from ogikg.queries import researcher_queries, researcher_query
 from ogikg.store.embedded import EmbeddedStore
 from ogikg.store.open import open_store
 
@@ -169,13 +169,13 @@ def servers(converted: Path, virtuoso: VirtuosoEndpoint) -> Iterator[tuple[str, 
             process.wait(timeout=30)
 
 
-QUERIES = [example.name for example in example_queries(queries_file())]
+QUERIES = [query.name for query in researcher_queries()]
 
 
 def documented(name: str, report: str) -> str:
-    """The query of docs/queries.md; the province one asks for the province of ``report``'s agency
+    """The query of the README; the province one asks for the province of ``report``'s agency
     (the documented 广东 may have no agency in a small synthetic population)."""
-    sparql = next(e.sparql for e in example_queries(queries_file()) if e.name == name)
+    sparql = researcher_query(name).sparql
     adcode = report.split("/id/report/", 1)[1][:2]
     return sparql.replace('VALUES ?province { "44" }', f'VALUES ?province {{ "{adcode}" }}')
 
@@ -205,7 +205,7 @@ def test_the_replaced_report_graph_is_the_new_one_in_both_stores(servers: tuple[
             <{OGI}applicantType> <https://w3id.org/ogikg/def/applicant/total> ; <{OGI}value> ?value }}"""
     for url in (embedded_url, remote_url):
         assert [row["value"]["value"] for row in ask(url, sparql)["results"]["bindings"]] == [str(CHANGED_TO)]
-    most = next(e.sparql for e in example_queries(queries_file()) if e.name == "agencies-most-requests")
+    most = researcher_query("agencies-most-requests").sparql
     for url in (embedded_url, remote_url):
         top = ask(url, most)["results"]["bindings"][0]
         assert top["requestsReceived"]["value"] == str(CHANGED_TO)

@@ -18,12 +18,12 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, SKOS
 
 from ogikg import iris
+from ogikg.queries import researcher_queries
 from ogikg.server.app import create_app
 from ogikg.server.describe import agency_view, described_from, key_figure_series
 from ogikg.server.describe_report import report_graph_query, report_view
 from ogikg.server.negotiation import RESULT_FORMATS
 from ogikg.server.pages import site_routers
-from ogikg.server.query_page import example_queries, parse_examples, queries_file
 from ogikg.server.settings import ServerSettings
 from ogikg.server.site import SiteState
 from ogikg.store.base import Term
@@ -350,27 +350,20 @@ def test_named_graph_page_and_contents(site: Site) -> None:
 # -- query page and static files ------------------------------------------------------------------
 
 
-def test_query_page_offers_the_documented_examples(site: Site) -> None:
+def test_query_page_offers_the_researcher_queries_of_the_readme(site: Site) -> None:
     response = site.get("/query", editor="plain")
     page = lxml_html.fromstring(response.text)
     config = json.loads(page.get_element_by_id("ogikg-config").text)
-    documented = example_queries(queries_file())
-    assert len(documented) >= 6
+    documented = researcher_queries()
+    assert len(documented) == 10
     assert [(e["name"], e["sparql"]) for e in config["examples"]] == [(e.name, e.sparql) for e in documented]
     assert config["editor"] == "plain" and config["endpoint"] == "/sparql"
-    options = page.xpath("//select[@id='examples']/option/@value")[1:]
-    assert options == [e.name for e in documented]
-
-
-def test_examples_are_parsed_from_markdown() -> None:
-    markdown = (
-        "# Title\n\n## 1. Counting things\n\nText.\n\n<!-- query: count-things -->\n```sparql\n"
-        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }\n```\n\n```sparql\nnot marked\n```\n"
-        "### (b) Another\n<!-- query: another -->\n```sparql\nASK {}\n```\n"
-    )
-    assert [(e.name, e.title, e.sparql) for e in parse_examples(markdown)] == [
-        ("count-things", "1. Counting things", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }\n"),
-        ("another", "(b) Another", "ASK {}\n"),
+    assert config["initial"] == documented[0].sparql
+    options = page.xpath("//select[@id='examples']/option")[1:]
+    assert [o.get("value") for o in options] == [e.name for e in documented]
+    assert [o.text_content() for o in options] == [f"{e.title} ({e.name})" for e in documented]
+    assert "5. Correction rate of administrative reviews (复议纠错率) by year (review-correction-rate)" in [
+        o.text_content() for o in options
     ]
 
 
