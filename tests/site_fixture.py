@@ -99,7 +99,8 @@ def build_site_store(path: Path) -> SiteData:
                 graph=ids.graph,
                 quality_graph=ids.quality_graph,
                 values=cell_values(report),
-                graph_quads=len(nquads.splitlines()),
+                # the report's own graph; its agency's and area's lines go to graphs of their own
+                graph_quads=sum(1 for line in nquads.splitlines() if line.endswith(f"<{ids.graph}> .")),
                 violations=findings.violations,
             )
         )

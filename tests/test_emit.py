@@ -1,5 +1,6 @@
 """The RDF a report becomes: named graph, Data Cube observations, blank cells, provenance, IRIs."""
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ from report_factory import BLANK, NOT_APPLICABLE, emit, make_report, uncertain
 
 OGI = iris.VOCAB
 QB = "http://purl.org/linked-data/cube#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def _store(nquads: str) -> ox.Store:
@@ -25,12 +27,15 @@ def _one(store: ox.Store, query: str):
     return rows[0]
 
 
-def test_every_quad_is_in_the_report_graph_and_values_are_typed():
+def test_report_agency_and_area_each_have_their_graph_and_values_are_typed():
     report = make_report("2021", overrides={"2021.T2.fees.amount": Decimal("18651.06")})
     ids, nquads = emit(report)
     store = _store(nquads)
     graphs = {q.graph_name.value for q in store}
-    assert graphs == {ids.graph}
+    area_graph = iris.area_graph("330800")
+    assert graphs == {ids.graph, ids.agency_graph, area_graph}
+    assert ids.agency_graph == ids.agency.replace("/id/agency/", "/graph/agency/")
+    assert area_graph == iris.data_base() + "graph/area/330800"
     row = _one(
         store,
         f"""SELECT ?v WHERE {{ GRAPH ?g {{ ?c <{OGI}indicator> <{iris.INDICATOR}2021.T2.fees.amount> ;
@@ -113,3 +118,87 @@ def test_provenance_names_source_checksum_and_converter_version():
     )
     assert row["sha"].value == report.document.sha256
     assert row["version"].value
+
+
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+
+
+def _subjects_by_graph(store: ox.Store) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for quad in store:
+        found.setdefault(quad.graph_name.value, set()).add(quad.subject.value)
+    return found
+
+
+def test_agency_and_area_are_described_in_their_graphs_and_the_report_links_its_agency():
+    ids, nquads = emit(make_report("2021"))
+    store = _store(nquads)
+    area = iris.area_iri("330800")
+    subjects = _subjects_by_graph(store)
+    assert subjects[ids.agency_graph] == {ids.agency, ids.agency_graph}
+    assert subjects[iris.area_graph("330800")] == {area, iris.area_graph("330800")}
+    assert not subjects[ids.graph] & {ids.agency, area}
+    agency_statements = {
+        (q.predicate.value, q.object.value)
+        for q in store.quads_for_pattern(ox.NamedNode(ids.agency), None, None, ox.NamedNode(ids.agency_graph))
+    }
+    assert (RDFS_LABEL, "衢州市统计局") in agency_statements
+    assert (OGI + "area", area) in agency_statements
+    assert (OGI + "level", iris.LEVEL + "prefecture") in agency_statements
+    link = ox.Quad(
+        ox.NamedNode(ids.report),
+        ox.NamedNode(OGI + "agency"),
+        ox.NamedNode(ids.agency),
+        ox.NamedNode(ids.graph),
+    )
+    assert link in store
+    graph_types = {
+        (q.subject.value, q.object.value)
+        for q in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), None)
+        if q.subject.value in (ids.agency_graph, iris.area_graph("330800"))
+    }
+    assert graph_types == {
+        (ids.agency_graph, OGI + "AgencyGraph"),
+        (iris.area_graph("330800"), OGI + "AreaGraph"),
+    }
+
+
+def test_an_unidentified_agency_still_gets_its_graph():
+    report = make_report("2021")
+    report = replace(report, metadata=replace(report.metadata, agency=None))
+    ids, nquads = emit(report)
+    subjects = _subjects_by_graph(_store(nquads))
+    assert ids.agency_graph == iris.data_base() + "graph/agency/unidentified"
+    assert subjects[ids.agency_graph] == {ids.agency, ids.agency_graph}
+    assert set(subjects) == {ids.graph, ids.agency_graph}
+
+
+def test_two_years_of_one_agency_count_the_agency_once_over_the_union_of_graphs():
+    """The union default graph is a multiset: a label stated in every report graph would be
+    counted once per report and multiply every sum joined with it."""
+    first = make_report("2021", year=2022, values={"2021.T3.newReceived/NP": 40}, seed=1)
+    second = make_report("2021", year=2023, values={"2021.T3.newReceived/NP": 7}, seed=2)
+    store = ox.Store()
+    (first_ids, first_nquads), (second_ids, second_nquads) = emit(first), emit(second)
+    assert first_ids.agency_graph == second_ids.agency_graph
+    for nquads in (first_nquads, second_nquads):
+        store.load(nquads, format=ox.RdfFormat.N_QUADS)
+    union = {"use_default_graph_as_union": True}
+    labels = list(
+        store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ <{first_ids.agency}> <{RDFS_LABEL}> ?l }}", **union)
+    )
+    assert int(labels[0]["n"].value) == 1
+    indicator = iris.INDICATOR + "2021.T3.newReceived"
+    natural_person = iris.APPLICANT + "naturalPerson"
+    rows = list(
+        store.query(
+            f"""SELECT ?name (SUM(?v) AS ?sum) (COUNT(*) AS ?n) WHERE {{
+                ?r <{OGI}agency> ?a . ?a <{RDFS_LABEL}> ?name . ?r a <{OGI}AnnualReport> .
+                ?c <{OGI}report> ?r ; <{OGI}indicator> <{indicator}> ;
+                   <{OGI}applicantType> <{natural_person}> ; <{OGI}value> ?v }} GROUP BY ?name""",
+            **union,
+        )
+    )
+    assert [(r["name"].value, int(r["sum"].value), int(r["n"].value)) for r in rows] == [
+        ("衢州市统计局", 47, 2)
+    ]

@@ -84,3 +84,18 @@ def test_one_row_per_report_including_the_narrative_one(converted: Path):
         "province",
         "2021-01-29",
     )
+
+
+def test_a_store_exports_the_same_report_rows_as_the_convert_output(converted: Path, tmp_path: Path):
+    """Agency name, area code and level come from the agency's and area's graphs of the store."""
+    from ogikg.export import graphs_from_output, graphs_from_store, report_row
+    from ogikg.loading import load_into
+    from ogikg.store.embedded import EmbeddedStore
+
+    with EmbeddedStore(tmp_path / "store") as store:
+        load_into(store, converted)
+        from_store = sorted((report_row(g) for g in graphs_from_store(store)), key=lambda r: r["report"])
+    from_output = sorted((report_row(g) for g in graphs_from_output(converted)), key=lambda r: r["report"])
+    assert from_store == from_output
+    chongqing = next(r for r in from_store if r["agency"] == "重庆市统计局")
+    assert (chongqing["adcode"], chongqing["level"]) == ("500000", "province")

@@ -214,13 +214,14 @@ NAMES = [
     "active-disclosure-by-level",
     "refusals-by-ground-in-province",
     "fee-charging-agencies",
+    "violations",
 ]
 
 
-def test_the_readme_has_ten_named_queries() -> None:
+def test_the_readme_has_ten_researcher_queries_and_the_quality_query() -> None:
     documented = researcher_queries()
     assert [q.name for q in documented] == NAMES  # unique, in the README's order
-    assert [q.title.split(".", 1)[0] for q in documented] == [str(n) for n in range(1, 11)]
+    assert [q.title.split(".", 1)[0] for q in documented] == [str(n) for n in range(1, 12)]
     for query in documented:
         assert query.description and "<!--" not in query.description, query.name
         assert query.sparql.startswith("PREFIX ") and "```" not in query.sparql, query.name

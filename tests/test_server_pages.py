@@ -355,7 +355,7 @@ def test_query_page_offers_the_researcher_queries_of_the_readme(site: Site) -> N
     page = lxml_html.fromstring(response.text)
     config = json.loads(page.get_element_by_id("ogikg-config").text)
     documented = researcher_queries()
-    assert len(documented) == 10
+    assert len(documented) == 11
     assert [(e["name"], e["sparql"]) for e in config["examples"]] == [(e.name, e.sparql) for e in documented]
     assert config["editor"] == "plain" and config["endpoint"] == "/sparql"
     assert config["initial"] == documented[0].sparql

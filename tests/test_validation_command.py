@@ -8,9 +8,12 @@ from pathlib import Path
 import pyoxigraph as ox
 from click.testing import CliRunner
 
+from ogikg.shapes import SHAPES_NAMESPACE
 from ogikg.validation.command import validate_command
 from ogikg.validation.summary import report_text
 from report_factory import consistent_values, emit, make_following_report, make_report
+
+SH_VALUE = "http://www.w3.org/ns/shacl#value"
 
 
 def write_output(folder: Path, reports) -> list[str]:
@@ -143,3 +146,34 @@ def test_store_source_gets_quality_graphs_written_into_it() -> None:
     assert [(r["report"].value, r["rule"].value.rsplit("/", 1)[-1]) for r in rows] == [
         (emit(broken)[0].report, "O4")
     ]
+
+
+def test_store_source_validates_each_report_with_its_agency_and_area_graphs() -> None:
+    """The agency and area statements sit in graphs of their own; the shapes must still see them."""
+    from ogikg import iris
+    from ogikg.validation.command import preload, validate_store_source
+    from ogikg.validation.shacl import validate_report
+
+    # an area code that is not a GB/T 2260 code (shape:AdministrativeArea), in two years' reports
+    first = make_report("2021", year=2022, adcode="093000")
+    second = make_following_report(first)
+    store = _MemoryStore()
+    for report in (first, second):
+        store.inner.load(emit(report)[1].encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    preload()
+    found = list(validate_store_source(store, jobs=1, output=None, progress=False))
+    area = iris.area_iri("093000")
+    shape = SHAPES_NAMESPACE + "AdministrativeArea-adcode"
+    from_store = {
+        r.report: sorted((f.source_shape, f.value) for f in r.findings if f.focus == area) for r in found
+    }
+    from_files = {
+        emit(r)[0].report: sorted(
+            (f.source_shape, f.value) for f in validate_report(emit(r)[1]).findings if f.focus == area
+        )
+        for r in (first, second)
+    }
+    assert from_store == from_files == {emit(r)[0].report: [(shape, "093000")] for r in (first, second)}
+    # the quality graphs were written into the store with the literal the shape rejected
+    values = {q.object for q in store.inner.quads_for_pattern(None, ox.NamedNode(SH_VALUE), None, None)}
+    assert ox.Literal("093000") in values

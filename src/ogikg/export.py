@@ -214,11 +214,11 @@ def _triples(quads: Iterable[ox.Quad]) -> Iterator[Triple]:
 
 
 def graphs_from_store(store) -> Iterator[ReportGraph]:  # store: ogikg.store.base.Store
-    """Report graphs of a store, one at a time."""
+    """Report graphs of a store, one at a time, each with the description of its agency and area."""
     rows = store.select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?r a <{OGI}AnnualReport> }} }} ORDER BY ?g")
     for row in rows:
         graph = row["g"].value
-        triples = store.select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        triples = store.select(f"SELECT DISTINCT ?s ?p ?o WHERE {{ {iris.report_data_pattern(graph)} }}")
         yield ReportGraph(
             Triple(t["s"].value, t["p"].value, t["o"].value, t["o"].type == "uri") for t in triples
         )

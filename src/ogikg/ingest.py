@@ -2,8 +2,9 @@
 
 The hook behind the server's token-protected ``POST /admin/ingest``. Each report's data graph and
 its quality graph are replaced together in one store transaction, so readers see the previous
-version of a report or the new one, never a mix. Every file gets a manifest record, as in
-``ogikg convert``.
+version of a report or the new one, never a mix; its agency's and area's graphs, shared with the
+agency's other reports, are added to in the same transaction. Every file gets a manifest record,
+as in ``ogikg convert``.
 """
 
 from __future__ import annotations
@@ -13,11 +14,18 @@ from datetime import UTC, datetime
 
 import pyoxigraph as ox
 
-from ogikg.converter.batch import CONVERTED, REJECTED, WITH_WARNINGS
+from ogikg import iris
+from ogikg.converter.batch import CONVERTED, REJECTED, WITH_WARNINGS, area_description
 from ogikg.converter.emit import emit_report
 from ogikg.converter.model import RejectedInput
 from ogikg.converter.pipeline import all_warnings, convert_bytes
 from ogikg.store.base import Store
+
+
+def _split_shared(graphs: dict[str, bytes]) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """(graphs to replace, graphs to add to: the agency's and the area's)."""
+    shared = {iri: data for iri, data in graphs.items() if iris.is_shared_graph(iri)}
+    return {iri: data for iri, data in graphs.items() if iri not in shared}, shared
 
 
 def _ntriples_by_graph(nquads: str) -> dict[str, bytes]:
@@ -40,10 +48,12 @@ def ingest_file(name: str, data: bytes, store: Store) -> dict:
         report = convert_bytes(name, data)
     except RejectedInput as rejection:
         return {**record, "status": REJECTED, "reason": rejection.reason}
-    ids, nquads = emit_report(report, datetime.now(UTC).replace(microsecond=0), display_path=name)
+    ids, nquads = emit_report(
+        report, datetime.now(UTC).replace(microsecond=0), display_path=name, area_lookup=area_description
+    )
     findings = validate_report(nquads)
-    graphs = _ntriples_by_graph(nquads + quality_nquads(findings))
-    store.replace_graphs(graphs)
+    replaced, added = _split_shared(_ntriples_by_graph(nquads + quality_nquads(findings)))
+    store.replace_graphs(replaced, additions=added)
     warnings = list(all_warnings(report))
     return {
         **record,

@@ -5,6 +5,16 @@ namespaces so that other datasets can link to it. Data IRIs (agencies, reports, 
 graphs) live under a base that deployments configure with ``OGIKG_BASE``; the same agency gets
 the same IRI in every year because its key is built from its area code and its name, never from
 a report.
+
+Named graphs (all under ``<base>graph/``):
+
+- ``report/<agency key>/<year>`` — what one report states; replaced when the report is loaded again;
+- ``quality/<agency key>/<year>`` — the findings of its checks; replaced with it;
+- ``agency/<agency key>`` — the description of an agency (names, level, kind, area), written by
+  every report of it and only ever added to, so each statement is in the store once however
+  many reports the agency has;
+- ``area/<adcode>`` — the description of an administrative area, likewise shared;
+- ``vocabulary`` — the ontology.
 """
 
 from __future__ import annotations
@@ -86,6 +96,7 @@ class ReportIris:
     report: str
     graph: str
     quality_graph: str
+    agency_graph: str
     dataset: str
     narrative_dataset: str
     source: str
@@ -116,20 +127,23 @@ def agency_key(adcode: str | None, body: str, full_name: str, scope: str = "") -
     return f"x-{_digest(full_name + '|' + scope)}"
 
 
+def agency_graph(agency_key_or_none: str | None) -> str:
+    """The named graph describing an agency (shared by all its reports)."""
+    return f"{data_base()}graph/agency/{agency_key_or_none or 'unidentified'}"
+
+
 def report_iris(
     agency_key_or_none: str | None, year: int | None, is_summary: bool, source_sha256: str
 ) -> ReportIris:
     base = data_base()
+    key = agency_key_or_none or "unidentified"
+    agency = f"{base}id/agency/{key}"
     if agency_key_or_none and year:
-        agency = f"{base}id/agency/{agency_key_or_none}"
         # one report per agency and year: a government's summary report and its office's own
         # report are different agencies, so the summary flag need not be part of the IRI
         tail = f"{agency_key_or_none}/{year}"
     else:
         # An unidentified report can still be published; its identity is its content.
-        agency = (
-            f"{base}id/agency/{agency_key_or_none}" if agency_key_or_none else f"{base}id/agency/unidentified"
-        )
         tail = f"unidentified/{source_sha256[:16]}"
     report = f"{base}id/report/{tail}"
     return ReportIris(
@@ -137,6 +151,7 @@ def report_iris(
         report=report,
         graph=f"{base}graph/report/{tail}",
         quality_graph=f"{base}graph/quality/{tail}",
+        agency_graph=agency_graph(key),
         dataset=f"{report}/dataset",
         narrative_dataset=f"{report}/narrative-dataset",
         source=f"{base}id/source/{source_sha256}",
@@ -146,3 +161,33 @@ def report_iris(
 
 def area_iri(adcode: str) -> str:
     return f"{data_base()}id/area/{adcode}"
+
+
+def area_graph(adcode: str) -> str:
+    """The named graph describing an administrative area (shared by all its agencies' reports)."""
+    return f"{data_base()}graph/area/{adcode}"
+
+
+# Matched whatever the base: a store may hold data converted under another OGIKG_BASE.
+_SHARED_GRAPH = re.compile(r"/graph/(?:agency|area)/[^/]+$")
+
+
+def is_shared_graph(graph: str) -> bool:
+    """Whether a named graph is written by many reports (an agency's or an area's description) and
+    so is only ever added to when a report is loaded, never replaced or dropped with it."""
+    return _SHARED_GRAPH.search(graph) is not None
+
+
+def report_data_pattern(report_graph: str) -> str:
+    """A SPARQL group pattern binding ?s ?p ?o to every statement about one report: its report
+    graph, and the description of its agency and of the agency's area from the graphs that hold
+    them (statements of the report graph itself are not repeated)."""
+    graph = f"<{report_graph}>"
+    report = f"?report a <{VOCAB}AnnualReport> ; <{VOCAB}agency>"
+    return (
+        f"{{ GRAPH {graph} {{ ?s ?p ?o }} }} "
+        f"UNION {{ GRAPH {graph} {{ {report} ?s }} GRAPH ?described {{ ?s ?p ?o }} "
+        f"FILTER(?described != {graph}) }} "
+        f"UNION {{ GRAPH {graph} {{ {report} ?agency }} GRAPH ?agencyGraph {{ ?agency <{VOCAB}area> ?s }} "
+        f"GRAPH ?described {{ ?s ?p ?o }} FILTER(?described != {graph}) }}"
+    )

@@ -1,7 +1,10 @@
 """Loading a convert output into a store: every report graph, its quality graph, the vocabulary.
 
-A report loaded again replaces its graph (one transaction per graph); graphs the store does not
-hold yet are bulk-loaded as one stream, which is much faster for a first load of many reports.
+A report's file also holds its agency's and its area's graphs (``ogikg.iris``). A report loaded
+again replaces its report graph (one transaction per graph) and adds to its agency and area
+graphs, which other reports of the agency share: they are never replaced or dropped by a load.
+Files whose report graph the store does not hold yet are bulk-loaded as one stream, which is much
+faster for a first load of many reports (a bulk load adds, so shared graphs merge there too).
 The vocabulary is kept in its own named graph so that queries can follow indicators to their
 labels, sums, outcomes and legal provisions.
 """
@@ -53,7 +56,8 @@ class LoadSummary:
 
 
 def output_graphs(source: str | Path, *, with_quality: bool = True) -> Iterator[tuple[str, Path, str]]:
-    """(graph IRI, N-Quads file, kind) for every graph a convert output holds."""
+    """(report or quality graph IRI, N-Quads file, kind) for every file of a convert output; a
+    report's file also holds its agency's and area's graphs."""
     root = Path(source)
     seen: set[str] = set()
     for record in read_manifest(root):
@@ -103,10 +107,10 @@ def load_into(
                 store.optimize()  # queries on a freshly bulk-loaded store are up to 3× slower
         else:
             for path in fresh:
-                summary.quads += store.load_nquads(path, replace=True).quads
+                summary.quads += store.load_nquads(path, replace=True, merge=iris.is_shared_graph).quads
                 bar.update()
         for path in again:
-            summary.quads += store.load_nquads(path, replace=True).quads
+            summary.quads += store.load_nquads(path, replace=True, merge=iris.is_shared_graph).quads
             bar.update()
     # Quads written, counted from what was read: counting the store would scan all of it.
     summary.quads += load_vocabulary(store)

@@ -1,10 +1,11 @@
 """Batch conversion: the I/O edge of the converter.
 
 Reads input files (or folders), converts each in a worker process, writes one N-Quads file per
-report and a JSON-lines manifest that accounts for every input: ``converted``,
-``converted_with_warnings`` (listed) or ``rejected`` (with the reason). One bad file never stops
-the batch. Memory stays flat: workers return small records and the parent streams them to disk.
-A re-run skips inputs whose checksum and converter version are unchanged.
+report (its report graph, then its agency's and area's graphs) and a JSON-lines manifest that
+accounts for every input: ``converted``, ``converted_with_warnings`` (listed) or ``rejected``
+(with the reason). One bad file never stops the batch. Memory stays flat: workers return small
+records and the parent streams them to disk. A re-run skips inputs whose checksum and converter
+version are unchanged.
 """
 
 from __future__ import annotations
@@ -64,7 +65,8 @@ def _on_alarm(signum: int, frame: object) -> None:
     raise _Timeout
 
 
-def _area_lookup(adcode: str) -> tuple[str, str | None]:
+def area_description(adcode: str) -> tuple[str, str | None]:
+    """(full name, parent adcode) of an area, for ``emit_report``'s ``area_lookup``."""
     from ogikg.converter.areas import area
 
     found = area(adcode)
@@ -96,7 +98,7 @@ def convert_file(path: str, out_dir: str, converted_at: str) -> dict:
     try:
         report = convert_bytes(path, data)
         ids, nquads = emit_report(
-            report, datetime.fromisoformat(converted_at), display_path=path, area_lookup=_area_lookup
+            report, datetime.fromisoformat(converted_at), display_path=path, area_lookup=area_description
         )
     except RejectedInput as rejection:
         return {**record, "status": REJECTED, "reason": rejection.reason}

@@ -1,4 +1,9 @@
-"""Last stage of the pipeline: a parsed report as N-Quads in its own named graph.
+"""Last stage of the pipeline: a parsed report as N-Quads.
+
+What the report itself states goes into its own named graph. The description of its agency and
+of the agency's administrative area goes into the agency's and the area's named graphs instead
+(``ogikg.iris``): every report of an agency writes the same statements there, and a store keeps
+each of them once, so queries over the union of the graphs count every agency once.
 
 The output is built as text rather than through an RDF library: a report has a few thousand
 quads and conversion must run at hundreds of reports per second per core. Terms are escaped
@@ -109,7 +114,8 @@ def emit_report(
     display_path: str | None = None,
     area_lookup: Callable[[str], tuple[str, str | None]] | None = None,
 ) -> tuple[iris.ReportIris, str]:
-    """The report's named graph as N-Quads text, with the IRIs it was given.
+    """The report's named graph, then its agency's and area's, as N-Quads text, with the IRIs
+    the report was given.
 
     ``area_lookup(adcode)`` gives (full area name, parent adcode) so the area can be described;
     ``display_path`` is the source path as the user named it.
@@ -156,12 +162,12 @@ def emit_report(
         quads.add(section_iri, OGI + "order", _literal(str(section.number), XSD + "integer"))
         quads.add(section_iri, OGI + "sourceSpan", _literal(str(section.span)))
 
-    _emit_agency(quads, ids, report, area_lookup)
     _emit_provenance(quads, ids, report, converted_at, display_path)
     _emit_cells(quads, ids, report, cat)
     _emit_narrative(quads, ids, report, cat)
     _emit_extra_cells(quads, ids, report)
-    return ids, "".join(quads.lines)
+    described = _emit_agency(ids, report, area_lookup)
+    return ids, "".join(quads.lines) + "".join(line for graph in described for line in graph.lines)
 
 
 def _has_cjk(text: str) -> bool:
@@ -169,15 +175,17 @@ def _has_cjk(text: str) -> bool:
 
 
 def _emit_agency(
-    quads: _Quads,
     ids: iris.ReportIris,
     report: ParsedReport,
     area_lookup: Callable[[str], tuple[str, str | None]] | None,
-) -> None:
+) -> list[_Quads]:
+    """The agency's graph and, when it is placed, its area's graph."""
+    quads = _Quads(ids.agency_graph)
+    quads.iri(ids.agency_graph, RDF_TYPE, OGI + "AgencyGraph")
     agency = report.metadata.agency
     if agency is None:
         quads.iri(ids.agency, RDF_TYPE, OGI + "Agency")
-        return
+        return [quads]
     for cls in (OGI + "Agency", ORG + "Organization", SCHEMA + "GovernmentOrganization"):
         quads.iri(ids.agency, RDF_TYPE, cls)
     name = _literal(agency.name, lang="zh-Hans")
@@ -196,16 +204,21 @@ def _emit_agency(
         quads.iri(ids.agency, OGI + "agencyKind", iris.AGENCY_KIND + agency.kind)
     if agency.uscc:
         quads.add(ids.agency, OGI + "uscc", _literal(agency.uscc))
-    if agency.adcode:
-        area = iris.area_iri(agency.adcode)
-        quads.iri(ids.agency, OGI + "area", area)
-        quads.iri(area, RDF_TYPE, OGI + "AdministrativeArea")
-        quads.add(area, OGI + "adcode", _literal(agency.adcode))
-        full_name, parent = area_lookup(agency.adcode) if area_lookup else (agency.area_name, None)
-        if full_name:
-            quads.add(area, RDFS_LABEL, _literal(full_name, lang="zh-Hans"))
-        if parent:
-            quads.iri(area, SKOS_BROADER, iris.area_iri(parent))
+    if not agency.adcode:
+        return [quads]
+    area = iris.area_iri(agency.adcode)
+    quads.iri(ids.agency, OGI + "area", area)
+    area_graph = iris.area_graph(agency.adcode)
+    area_quads = _Quads(area_graph)
+    area_quads.iri(area_graph, RDF_TYPE, OGI + "AreaGraph")
+    area_quads.iri(area, RDF_TYPE, OGI + "AdministrativeArea")
+    area_quads.add(area, OGI + "adcode", _literal(agency.adcode))
+    full_name, parent = area_lookup(agency.adcode) if area_lookup else (agency.area_name, None)
+    if full_name:
+        area_quads.add(area, RDFS_LABEL, _literal(full_name, lang="zh-Hans"))
+    if parent:
+        area_quads.iri(area, SKOS_BROADER, iris.area_iri(parent))
+    return [quads, area_quads]
 
 
 def _emit_provenance(

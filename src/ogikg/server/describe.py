@@ -359,12 +359,25 @@ def graph_size_query(graph: str) -> str:
 
 
 def graph_owner_query(graph: str) -> str:
+    """What a graph is about: the report whose data or checks it holds, or the agency or area
+    it describes (?report is the owner, ?role the link or the owner's class)."""
     ref = iri_ref(graph)
     return (
-        f"SELECT DISTINCT ?report ?role ?title WHERE {{ ?report ?role {ref} . "
+        f"SELECT DISTINCT ?report ?role ?title WHERE {{ {{ ?report ?role {ref} . "
         f"VALUES ?role {{ <{OGI}reportGraph> <{OGI}qualityGraph> }} "
-        f"OPTIONAL {{ ?report <{DCT}title> ?title }} }}"
+        f"OPTIONAL {{ ?report <{DCT}title> ?title }} }} "
+        f"UNION {{ GRAPH {ref} {{ ?report a ?role }} "
+        f"VALUES ?role {{ <{OGI}Agency> <{OGI}AdministrativeArea> }} "
+        f"OPTIONAL {{ GRAPH {ref} {{ ?report <{RDFS_LABEL}> ?title }} }} }} }}"
     )
+
+
+_OWNER_ROLES = {
+    OGI + "reportGraph": "report data",
+    OGI + "qualityGraph": "quality checks",
+    OGI + "Agency": "agency description",
+    OGI + "AdministrativeArea": "area description",
+}
 
 
 def graph_construct(graph: str) -> str:
@@ -393,7 +406,7 @@ def graph_view(
         owners=[
             (
                 iri_link(r["report"].value, state, r["title"].value if "title" in r else ""),
-                "report data" if r["role"].value.endswith("reportGraph") else "quality checks",
+                _OWNER_ROLES.get(r["role"].value, "quality checks"),
             )
             for r in owners
         ],
@@ -403,7 +416,7 @@ def graph_view(
 # -- indicators: latest values across reports -------------------------------------------------------
 
 
-# grouped by the callers, because the agency's label is stated in the graph of each of its reports
+# grouped by the callers: an agency whose name was read differently in different years has several
 _AGENCY_NAME = f"OPTIONAL {{ ?report <{OGI}agency> ?agency OPTIONAL {{ ?agency <{SKOS}prefLabel> ?name }} }}"
 
 
@@ -457,6 +470,7 @@ def total_cell_iri(report: str, notation: str) -> str:
         agency="",
         graph="",
         quality_graph="",
+        agency_graph="",
         dataset="",
         narrative_dataset="",
         source="",

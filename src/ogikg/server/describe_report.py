@@ -1,7 +1,8 @@
-"""The page of one annual report: its named graph and its quality graph, read in one query and
-laid out as the report prints them — metadata, the official tables as printed grids (from
-``ogikg.ontology.layout``) with every value linked to its observation, the figures of the prose,
-the extra tables and the findings of the checks, with the cells they involve marked in the grid.
+"""The page of one annual report: its named graph (with its agency's and area's description) and
+its quality graph, read in one query and laid out as the report prints them — metadata, the
+official tables as printed grids (from ``ogikg.ontology.layout``) with every value linked to its
+observation, the figures of the prose, the extra tables and the findings of the checks, with the
+cells they involve marked in the grid.
 """
 
 from __future__ import annotations
@@ -44,13 +45,18 @@ _UNSHOWN = (QB + "dataSet", OGI + "report", OGI + "unit")
 
 
 def report_graph_query(report: str) -> str:
-    """The triples of the report's named graph that the page shows, and its quality graph, tagged."""
+    """The triples of the report's named graph that the page shows, the description of its agency
+    and area (in graphs of their own), and its quality graph, tagged."""
     ref = iri_ref(report)
     unshown = ", ".join(f"<{p}>" for p in _UNSHOWN)
+    agency = f"GRAPH ?g {{ {ref} a <{OGI}AnnualReport> ; <{OGI}agency>"
     return (
         "SELECT ?s ?p ?o ?src WHERE { "
         f"{{ GRAPH ?g {{ {ref} a <{OGI}AnnualReport> }} GRAPH ?g {{ ?s ?p ?o }} "
         f'FILTER(?p NOT IN ({unshown}) && ?o != <{QB}Observation>) BIND("data" AS ?src) }} '
+        f'UNION {{ {agency} ?s }} GRAPH ?d {{ ?s ?p ?o }} FILTER(?d != ?g) BIND("data" AS ?src) }} '
+        f"UNION {{ {agency} ?agency }} GRAPH ?a {{ ?agency <{OGI}area> ?s }} "
+        f'GRAPH ?d {{ ?s ?p ?o }} FILTER(?d != ?g) BIND("data" AS ?src) }} '
         f"UNION {{ GRAPH ?h {{ {ref} <{OGI}qualityGraph> ?q }} "
         'GRAPH ?q { ?s ?p ?o } BIND("quality" AS ?src) } }'
     )

@@ -3,7 +3,7 @@
 ``regenerate_dumps(store, directory)`` writes
 
 - ``dataset.nq.gz`` — every quad of the store (each report's named graph, its quality graph, the
-  vocabulary graph), N-Quads, gzip;
+  graphs describing agencies and areas, the vocabulary graph), N-Quads, gzip;
 - ``dataset.trig.gz`` — the same quads as TriG, gzip;
 - ``vocabulary.ttl`` — the ontology (classes, properties, code lists, legal provisions) as Turtle;
 - ``dumps.json`` — the manifest: each file's byte size, SHA-256, triple and graph count, and the

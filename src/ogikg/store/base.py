@@ -2,7 +2,9 @@
 service (Virtuoso, Fuseki, …) reached over HTTP.
 
 Graph replacement is per named graph and atomic as seen by readers: a report's graph is dropped
-and reloaded in one transaction (embedded) or one SPARQL Update request (remote).
+and reloaded in one transaction (embedded) or one SPARQL Update request (remote). Graphs that many
+reports write into (an agency's or an area's description, ``ogikg.iris.is_shared_graph``) are
+added to instead, in the same transaction: ``additions`` / ``merge`` say which.
 
 Default dataset: a query without FROM / FROM NAMED and without protocol graph parameters sees the
 union of all named graphs as its default graph (embedded store; Virtuoso behaves the same way, and
@@ -11,7 +13,7 @@ other remote services decide for themselves).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal, Protocol, runtime_checkable
 
@@ -88,11 +90,17 @@ class Store(Protocol):
     def construct(self, sparql: str) -> list[ox.Triple]:
         """Run a CONSTRUCT/DESCRIBE and return its triples (pyoxigraph terms)."""
 
-    def replace_graphs(self, graphs: Mapping[str, bytes]) -> LoadStats:
-        """Replace each named graph by the N-Triples given for it, atomically per call."""
+    def replace_graphs(
+        self, graphs: Mapping[str, bytes], *, additions: Mapping[str, bytes] | None = None
+    ) -> LoadStats:
+        """Replace each named graph of ``graphs`` by the N-Triples given for it and add the
+        N-Triples of ``additions`` to theirs, atomically per call."""
 
-    def load_nquads(self, source: str, *, replace: bool = True) -> LoadStats:
-        """Load an N-Quads file (path); with ``replace`` every graph named in it is replaced."""
+    def load_nquads(
+        self, source: str, *, replace: bool = True, merge: Callable[[str], bool] | None = None
+    ) -> LoadStats:
+        """Load an N-Quads file (path); with ``replace`` every graph named in it is replaced,
+        except the graphs for which ``merge(iri)`` holds: those are added to."""
 
     def drop_graphs(self, graph_iris: Iterable[str]) -> None: ...
 

@@ -6,7 +6,8 @@ pyoxigraph would let the union override a query's own FROM clauses, so the union
 for when the query names no dataset itself.
 
 Writes: ``replace_graphs`` runs as one SPARQL Update (one RocksDB transaction), so a reader sees
-each graph either before or after, never half-loaded. Writes end with a flush of the memtables
+each graph either before or after, never half-loaded; the graphs it adds to (``additions``) change
+in the same transaction. Writes end with a flush of the memtables
 (``flush_every_quads=0``, the default) because a read-only handle replays the unflushed
 write-ahead log when it opens: with a flush per write a reader reopens in about 0.1 s, with
 20,000 unflushed quads in about 1 s, with a 1 GB log in minutes. A single-process writer doing
@@ -259,21 +260,29 @@ class EmbeddedStore:
             self._unflushed_quads = 0
         self._bump_generation()
 
-    def replace_graphs(self, graphs: Mapping[str, bytes]) -> LoadStats:
-        """Replace each named graph by the N-Triples given for it, all in one transaction."""
+    def replace_graphs(
+        self, graphs: Mapping[str, bytes], *, additions: Mapping[str, bytes] | None = None
+    ) -> LoadStats:
+        """Replace each named graph of ``graphs`` by the N-Triples given for it, and add the
+        N-Triples of ``additions`` to their graphs, all in one transaction."""
         started = time.perf_counter()
         store = self._writable()
         parsed = [(_named_node(iri), parse_ntriples(f"graph <{iri}>", data)) for iri, data in graphs.items()]
-        quads = sum(len(triples) for _, triples in parsed)
+        added = [
+            (_named_node(iri), parse_ntriples(f"graph <{iri}>", data))
+            for iri, data in (additions or {}).items()
+        ]
+        quads = sum(len(triples) for _, triples in (*parsed, *added))
         with self._write_lock:
             # Computed under the lock: the diff against the stored graph must not go stale.
             operations = [
                 op for graph, triples in parsed if (op := _replace_operation(store, graph, triples))
             ]
+            operations += [op for graph, triples in added if (op := _add_operation(store, graph, triples))]
             if operations:
                 _update(store, " ;\n".join(operations), self._path)
                 self._committed(store, quads)
-        return LoadStats(len(parsed), quads, time.perf_counter() - started)
+        return LoadStats(len(parsed) + len(added), quads, time.perf_counter() - started)
 
     def drop_graphs(self, graph_iris: Iterable[str]) -> None:
         store = self._writable()
@@ -283,12 +292,15 @@ class EmbeddedStore:
                 _update(store, " ;\n".join(operations), self._path)
                 self._committed(store, len(operations))
 
-    def load_nquads(self, source: str, *, replace: bool = True) -> LoadStats:
+    def load_nquads(
+        self, source: str, *, replace: bool = True, merge: Callable[[str], bool] | None = None
+    ) -> LoadStats:
         """Load an N-Quads or TriG file (optionally .gz), streaming.
 
         Into an empty store the file goes through pyoxigraph's bulk loader in one pass. Otherwise
         the file is read graph by graph: graphs the store already has are replaced (with
-        ``replace``) or extended, each in its own transaction; new graphs are bulk-inserted.
+        ``replace``, unless ``merge(iri)`` holds) or extended, each in its own transaction; new
+        graphs are bulk-inserted.
         Triples in the default graph are always added. A bulk insert is not transactional: an
         error part-way leaves the graphs loaded so far in the store.
         """
@@ -300,7 +312,7 @@ class EmbeddedStore:
                 graphs = sum(1 for _ in store.named_graphs())
                 quads = len(store)
             else:
-                graphs, quads = self._load_graph_by_graph(store, source, replace)
+                graphs, quads = self._load_graph_by_graph(store, source, replace, merge)
             self._committed(store, quads)
         return LoadStats(graphs, quads, time.perf_counter() - started)
 
@@ -364,7 +376,9 @@ class EmbeddedStore:
         except OSError as error:
             raise StoreError(f"loading {source} into {self._path}: {error}") from error
 
-    def _load_graph_by_graph(self, store: ox.Store, source: str, replace: bool) -> tuple[int, int]:
+    def _load_graph_by_graph(
+        self, store: ox.Store, source: str, replace: bool, merge: Callable[[str], bool] | None
+    ) -> tuple[int, int]:
         existing = set(store.named_graphs())
         pending: list[ox.Quad] = []
         graphs: set[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = set()
@@ -373,7 +387,8 @@ class EmbeddedStore:
             graphs.add(run.graph)
             quads += len(run.triples)
             if run.graph in existing or isinstance(run.graph, ox.DefaultGraph):
-                self._write_run(store, run, replace=replace)
+                merged = merge is not None and isinstance(run.graph, ox.NamedNode) and merge(run.graph.value)
+                self._write_run(store, run, replace=replace and not merged)
             else:
                 pending.extend(ox.Quad(t.subject, t.predicate, t.object, run.graph) for t in run.triples)
                 if len(pending) >= _BULK_BATCH:
@@ -506,6 +521,12 @@ def _replace_operation(store: ox.Store, graph: ox.NamedNode, triples: list[ox.Tr
     if added:
         operations.append(f"INSERT DATA {{ GRAPH {graph} {{\n{_ntriples(added)}}} }}")
     return " ;\n".join(operations)
+
+
+def _add_operation(store: ox.Store, graph: ox.NamedNode, triples: list[ox.Triple]) -> str:
+    """SPARQL Update text that adds to ``graph`` those of ``triples`` it lacks ('' if none)."""
+    missing = [t for t in triples if ox.Quad(t.subject, t.predicate, t.object, graph) not in store]
+    return f"INSERT DATA {{ GRAPH {graph} {{\n{_ntriples(missing)}}} }}" if missing else ""
 
 
 def _ntriples(triples: Iterable[ox.Triple]) -> str:

@@ -6,8 +6,9 @@ store and server quirks are ironed out in one place (Virtuoso writes ``typed-lit
 booleans as ``1``/``0``).
 
 Writes use SPARQL Update: a graph is replaced by ``DROP SILENT GRAPH <g> ; INSERT DATA …`` in one
-request, atomic where the server runs a request as one transaction (Virtuoso does). With a Graph
-Store Protocol URL a graph is replaced by one PUT instead.
+request, atomic where the server runs a request as one transaction (Virtuoso does), and added to
+(an agency's or an area's graph) by ``INSERT DATA`` alone. With a Graph Store Protocol URL a graph
+is replaced by one PUT, and added to by one POST, instead.
 
 Virtuoso quirks handled here:
 - its SPARQL compiler gives up on big operations ("generated SQL text has exceeded 10000 lines",
@@ -25,7 +26,7 @@ from __future__ import annotations
 import gzip
 import json
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal
@@ -250,8 +251,11 @@ class RemoteStore:
 
     # -- writes --------------------------------------------------------------------------------
 
-    def replace_graphs(self, graphs: Mapping[str, bytes]) -> LoadStats:
-        """Replace each named graph by the N-Triples given for it.
+    def replace_graphs(
+        self, graphs: Mapping[str, bytes], *, additions: Mapping[str, bytes] | None = None
+    ) -> LoadStats:
+        """Replace each named graph of ``graphs`` by the N-Triples given for it, and add the
+        N-Triples of ``additions`` to their graphs.
 
         Graphs are packed into as few requests as ``max_triples_per_request`` allows; a request is
         atomic on servers that run it as one transaction. A graph bigger than one request is
@@ -259,15 +263,22 @@ class RemoteStore:
         """
         started = time.perf_counter()
         quads = 0
-        parsed = [(_named_node(iri), parse_ntriples(f"graph <{iri}>", data)) for iri, data in graphs.items()]
+        parsed = [
+            (_named_node(iri), parse_ntriples(f"graph <{iri}>", data), True) for iri, data in graphs.items()
+        ]
+        parsed += [
+            (_named_node(iri), parse_ntriples(f"graph <{iri}>", data), False)
+            for iri, data in (additions or {}).items()
+        ]
         if self.gsp_url is not None:
-            for graph, triples in parsed:
-                self._gsp_write("PUT", graph, triples)
+            for graph, triples, replace in parsed:
+                if triples or replace:
+                    self._gsp_write("PUT" if replace else "POST", graph, triples)
                 quads += len(triples)
         else:
             requests = _UpdatePlanner(self.max_triples_per_operation, self.max_triples_per_request)
-            for graph, triples in parsed:
-                requests.add(graph, triples, drop=True)
+            for graph, triples, replace in parsed:
+                requests.add(graph, triples, drop=replace)
                 quads += len(triples)
             for sparql in requests.finish():
                 self._update(sparql)
@@ -289,8 +300,11 @@ class RemoteStore:
             headers={"Content-Type": "application/n-triples"},
         )
 
-    def load_nquads(self, source: str, *, replace: bool = True) -> LoadStats:
-        """Stream an N-Quads/TriG file (optionally .gz) into the service graph by graph."""
+    def load_nquads(
+        self, source: str, *, replace: bool = True, merge: Callable[[str], bool] | None = None
+    ) -> LoadStats:
+        """Stream an N-Quads/TriG file (optionally .gz) into the service graph by graph; with
+        ``replace`` each graph is replaced, except those for which ``merge(iri)`` holds (added to)."""
         started = time.perf_counter()
         if self.update_url is None and self.gsp_url is None:
             raise ReadOnlyStoreError(f"{self.query_url}: no update endpoint configured")
@@ -304,10 +318,11 @@ class RemoteStore:
                 raise StoreError(f"{source}: only named graphs can be loaded into a remote store")
             graphs.add(run.graph.value)
             quads += len(run.triples)
+            replaced = replace and run.first and not (merge is not None and merge(run.graph.value))
             if self.gsp_url is not None:
-                self._gsp_write("PUT" if replace and run.first else "POST", run.graph, run.triples)
+                self._gsp_write("PUT" if replaced else "POST", run.graph, run.triples)
                 continue
-            requests.add(run.graph, run.triples, drop=replace and run.first)
+            requests.add(run.graph, run.triples, drop=replaced)
             for sparql in requests.ready():
                 self._update(sparql)
         for sparql in requests.finish():

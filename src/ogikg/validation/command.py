@@ -2,7 +2,8 @@
 
 SOURCE is a ``convert`` output folder (``manifest.jsonl`` + one N-Quads file per report) or a
 store (a store folder or a SPARQL endpoint URL). Reports are validated one by one, in parallel
-worker processes, each against its own graph plus the vocabulary it needs; the checks across
+worker processes, each against its own graph (with the description of its agency and area,
+which sit in graphs of their own) plus the vocabulary it needs; the checks across
 reports of one agency (I6, I7, I8, I11) run once, as SPARQL over all reports, and their findings
 join the quality graph of the later report. The exit status is 1 when any report has a violation.
 """
@@ -183,8 +184,9 @@ def validate_store_source(
         def tasks() -> Iterator[tuple[bytes, dict, list[Finding]]]:
             for row in rows:
                 graph, report = row["graph"].value, row["report"].value
+                # the report graph with its agency's and area's description, which its shapes read
                 body = store.query(
-                    f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
+                    f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {iris.report_data_pattern(graph)} }}",
                     "application/n-triples",
                 ).body
                 yield body, {"report": report, "graph": graph}, cross.get(report, [])

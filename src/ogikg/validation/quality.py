@@ -128,7 +128,11 @@ def _quality_lines(findings: ReportFindings, generated_at: datetime | None, *, n
         iri(result, RDF_TYPE, SH + "ValidationResult")
         iri(result, SH + "focusNode", finding.focus)
         if finding.value:
-            iri(result, SH + "value", finding.value)
+            # a core constraint's value may be a literal (a malformed area code): not an IRI
+            if finding.value.startswith(("http://", "https://", "urn:")):
+                iri(result, SH + "value", finding.value)
+            else:
+                literal(result, SH + "value", _literal(finding.value))
         iri(result, SH + "resultSeverity", finding.severity.iri)
         if finding.source_shape:
             iri(result, SH + "sourceShape", finding.source_shape)
