@@ -52,7 +52,7 @@ def report_nquads(
 ) -> str:
     """One report's named graph, written the way the converter writes it."""
     cat = catalogue()
-    ids = iris.report_iris(f"test-{generation}", 2020, False, "0" * 64)
+    ids = iris.report_iris(f"test-{generation}", 2020, "0" * 64)
     graph = f"<{ids.graph}>"
     lines: list[str] = []
 
@@ -166,7 +166,7 @@ def test_normalisation_pushes_data_set_dimensions_to_observations() -> None:
     store = valid_store()
     store = _flattened(store)
     normalise(store)
-    ids = iris.report_iris("test-2021", 2020, False, "0" * 64)
+    ids = iris.report_iris("test-2021", 2020, "0" * 64)
     observation = ox.NamedNode(ids.cell("2021.T3.newReceived", "T"))
     agency = list(store.quads_for_pattern(observation, ox.NamedNode(OGI + "agency"), None))
     year = list(store.quads_for_pattern(observation, ox.NamedNode(OGI + "reportYear"), None))
@@ -180,7 +180,7 @@ def test_normalisation_pushes_data_set_dimensions_to_observations() -> None:
     assert types == {ox.NamedNode(OGI + "FormCell")}
 
 
-IDS_2019 = iris.report_iris("test-2019", 2020, False, "0" * 64)
+IDS_2019 = iris.report_iris("test-2019", 2020, "0" * 64)
 RDF_TYPE = iris.PREFIXES["rdf"] + "type"
 GRAPH = f"<{IDS_2019.graph}>"
 

@@ -579,7 +579,7 @@ class SyntheticReport:
     """One report as the converter writes it (Data Cube design of cube.ttl), as N-Quads."""
 
     def __init__(self, name: str, year: int, template: str) -> None:
-        self.ids = iris.report_iris(f"test-{name}", year, False, "0" * 64)
+        self.ids = iris.report_iris(f"test-{name}", year, "0" * 64)
         self.template = template
         self.year = year
         self.name = name

@@ -132,9 +132,7 @@ def agency_graph(agency_key_or_none: str | None) -> str:
     return f"{data_base()}graph/agency/{agency_key_or_none or 'unidentified'}"
 
 
-def report_iris(
-    agency_key_or_none: str | None, year: int | None, is_summary: bool, source_sha256: str
-) -> ReportIris:
+def report_iris(agency_key_or_none: str | None, year: int | None, source_sha256: str) -> ReportIris:
     base = data_base()
     key = agency_key_or_none or "unidentified"
     agency = f"{base}id/agency/{key}"

@@ -104,7 +104,7 @@ def report_iris_for(report: ParsedReport) -> iris.ReportIris:
         if agency
         else None
     )
-    return iris.report_iris(key, report.metadata.year, report.metadata.is_summary, report.document.sha256)
+    return iris.report_iris(key, report.metadata.year, report.document.sha256)
 
 
 def emit_report(
