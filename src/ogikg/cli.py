@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
@@ -9,8 +10,34 @@ import click
 
 from ogikg import __version__
 
+# Commands that live in their own parts of the package, imported only when used: the server and
+# validator pull in FastAPI and pyshacl, seconds of start-up that `ogikg convert` does not need.
+PART_COMMANDS = {
+    "validate": "ogikg.validation.command:validate_command",
+    "serve": "ogikg.server.run:serve_command",
+    "synth": "ogikg.synth.command:synth_command",
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+
+class PartsGroup(click.Group):
+    """A command group that imports the part commands on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *PART_COMMANDS])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = PART_COMMANDS.get(cmd_name)
+        if target is None:
+            return super().get_command(ctx, cmd_name)
+        module, attribute = target.split(":")
+        command = getattr(importlib.import_module(module), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(
+    cls=PartsGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
+)
 @click.version_option(__version__, prog_name="ogikg")
 def main() -> None:
     """ogikg: turn government-information-disclosure annual reports (政府信息公开工作年度报告)
@@ -111,17 +138,3 @@ def demo(input_dir: str | None, workdir: str, host: str, port: int, serve: bool)
     from ogikg.demo import run_demo
 
     run_demo(input_dir=input_dir, workdir=workdir, host=host, port=port, serve=serve)
-
-
-def _register_part_commands() -> None:
-    """Commands whose modules live in their own parts of the package."""
-    from ogikg.server.run import serve_command
-    from ogikg.synth.command import synth_command
-    from ogikg.validation.command import validate_command
-
-    main.add_command(validate_command, "validate")
-    main.add_command(serve_command, "serve")
-    main.add_command(synth_command, "synth")
-
-
-_register_part_commands()

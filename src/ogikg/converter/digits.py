@@ -411,7 +411,7 @@ def _block_readings(run: Run, sizes: list[int], budget: _Budget) -> list[Reading
                         continue
                     total = int(text[total_start:end])
                     mark = len(cells)
-                    for parts in _terms(text, position, total_start, terms, total, fits, budget):
+                    for parts in _terms(text, position, total_start, terms, total, after, budget):
                         cells.extend(parts)
                         cells.append((total_start, end))
                         place_block(block + 1, end)
@@ -426,31 +426,70 @@ def _block_readings(run: Run, sizes: list[int], budget: _Budget) -> list[Reading
 
 
 def _terms(
-    text: str, start: int, end: int, count: int, total: int, fits, budget: _Budget
+    text: str, start: int, end: int, count: int, total: int, after: list[int], budget: _Budget
 ) -> list[list[tuple[int, int]]]:
-    """Ways to cut text[start:end] into ``count`` cells adding up to ``total``."""
+    """Ways to cut text[start:end] (digits only) into ``count`` cells adding up to ``total``;
+    ``after[i]`` is the first chunk boundary after position i (a cell may not run over it).
+
+    Every call of ``split`` is one step of the work budget. The two tests a call starts with (and
+    the whole of a last cell) are made before calling, for the many cuts they reject; the step is
+    spent all the same, so the budget runs out exactly where it did when each cut was a call.
+    """
     results: list[list[tuple[int, int]]] = []
     width = len(str(total))
+    ascii_digits = text.isascii()
+
+    def spend() -> None:
+        budget.steps -= 1
+        if budget.steps < 0:
+            raise _OutOfWork
+
+    def last_cell(position: int, remaining: int, cells: list[tuple[int, int]]) -> None:
+        size = end - position
+        if (
+            size <= width
+            and size <= MAX_CELL
+            and end <= after[position]
+            and (size == 1 or text[position] != "0")
+            and int(text[position:end]) == remaining
+        ):
+            results.append([*cells, (position, end)])
 
     def split(position: int, left: int, remaining: int, cells: list[tuple[int, int]]) -> None:
-        budget.spend()
+        spend()
         chars = end - position
         if remaining == 0 and chars != left:
             return  # only zeros are left to place, one character each
         if remaining > 10 ** (chars - left + 1) - 1 + 9 * (left - 1):
             return  # not enough characters left to add up to that much
         if left == 1:
-            if fits(position, end) and end - position <= width and int(text[position:end]) == remaining:
-                results.append([*cells, (position, end)])
+            last_cell(position, remaining, cells)
             return
-        for cut in range(position + 1, min(end - left + 1, position + width) + 1):
-            if not fits(position, cut):
-                continue
-            value = int(text[position:cut])
+        # cuts past a chunk boundary, longer than MAX_CELL or a number with a leading zero do not
+        # fit, nor does any longer cut: the loop stops there
+        high = min(end - left + 1, position + width, after[position], position + MAX_CELL)
+        if text[position] == "0":
+            high = min(high, position + 1)
+        rest = left - 1
+        value = 0
+        for cut in range(position + 1, high + 1):
+            # (other digits than ASCII ones are rare: int() reads those)
+            value = value * 10 + ord(text[cut - 1]) - 48 if ascii_digits else int(text[position:cut])
             if value > remaining:
                 break
+            left_over = remaining - value
+            # the first tests of the call for the rest, made here (the step is still spent)
+            rest_chars = end - cut
+            most = 10 ** (rest_chars - rest + 1) - 1 + 9 * (rest - 1)
+            if (left_over == 0 and rest_chars != rest) or left_over > most:
+                spend()
+                continue
             cells.append((position, cut))
-            split(cut, left - 1, remaining - value, cells)
+            if rest == 1:
+                spend()
+                last_cell(cut, left_over, cells)
+            else:
+                split(cut, rest, left_over, cells)
             cells.pop()
 
     split(start, count, total, [])

@@ -19,6 +19,7 @@ cut so that the row keeps its own number ("6.") and the value run keeps the rest
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -596,10 +597,17 @@ _TITLE_STOP = re.compile(r"[。;；,，:：\s(（]|(?<=[^\d年])\d")
 _TITLE_WORD = re.compile(r".*(?:情况|事项|措施|概述)")
 
 
-def _title(words: str, known_titles: tuple[str, ...]) -> str:
+@functools.lru_cache(maxsize=8)
+def _titles_by_first_char(known_titles: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """The known titles by their first character, in the given order (longest first)."""
+    grouped: dict[str, list[str]] = {}
     for key in known_titles:
-        if words[:1] != key[:1]:
-            continue
+        grouped.setdefault(key[:1], []).append(key)
+    return {char: tuple(keys) for char, keys in grouped.items()}
+
+
+def _title(words: str, known_titles: tuple[str, ...]) -> str:
+    for key in _titles_by_first_char(known_titles).get(words[:1], ()):
         for size in range(len(key), min(len(words), len(key) + 6) + 1):
             if label_key(words[:size]) == key:
                 return words[:size]

@@ -35,12 +35,24 @@ _SET_LINE, _SET_START, _SET_END = _setters(Span, ("line", "start", "end"))
 ) = _setters(Cell, ("indicator", "applicant", "status", "value", "raw", "span", "alternatives"))
 
 
+# Spans are immutable and the same positions recur report after report (the same layouts print
+# the same columns): one object per position serves them all, looked up faster than made.
+_SPANS: dict[tuple[int, int, int], Span] = {}
+_SPANS_KEPT = 50_000  # positions remembered before starting afresh
+
+
 def new_span(line: int, start: int, end: int) -> Span:
-    """``Span(line, start, end)``."""
-    span = _new(Span)
-    _SET_LINE(span, line)
-    _SET_START(span, start)
-    _SET_END(span, end)
+    """``Span(line, start, end)`` (an equal span made earlier, when there is one)."""
+    key = (line, start, end)
+    span = _SPANS.get(key)
+    if span is None:
+        span = _new(Span)
+        _SET_LINE(span, line)
+        _SET_START(span, start)
+        _SET_END(span, end)
+        if len(_SPANS) >= _SPANS_KEPT:
+            _SPANS.clear()
+        _SPANS[key] = span
     return span
 
 
