@@ -8,7 +8,7 @@ import hashlib
 import json
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import httpx
@@ -275,3 +275,90 @@ def test_void_counts_the_store_itself_without_dumps(dumped: Dumped, tmp_path: Pa
     }
     assert partitions == stats.classes
     assert graph.value(dataset, VOID.dataDump) is None
+
+
+# -- statistics: aggregate queries against a naive count ------------------------------------------
+
+_EX = "https://example.org/stats/"
+
+
+def _shared_agency_dataset() -> list[ox.Quad]:
+    """Two reports whose graphs repeat the triples of one agency graph, a typing stated in three
+    graphs, a subject with two classes, a blank node and a triple in the default graph."""
+    uri_space = iris.data_base() + "id/"
+    agency = ox.NamedNode(uri_space + "agency/330100-x")
+    rdf_type = ox.NamedNode(str(RDF.type))
+    agency_class, org_class = ox.NamedNode(iris.VOCAB + "Agency"), ox.NamedNode(_EX + "Organisation")
+    name = ox.NamedNode(_EX + "name")
+    shared = ox.NamedNode(iris.data_base() + "graph/agency/330100-x")
+    quads = [
+        ox.Quad(agency, rdf_type, agency_class, shared),
+        ox.Quad(agency, rdf_type, org_class, shared),
+        ox.Quad(agency, name, ox.Literal("杭州市", language="zh-Hans"), shared),
+    ]
+    for year in (2020, 2021):
+        graph = ox.NamedNode(iris.data_base() + f"graph/report/330100-x/{year}")
+        report = ox.NamedNode(uri_space + f"report/330100-x/{year}")
+        cell = ox.BlankNode(f"cell{year}")
+        quads += [
+            ox.Quad(report, rdf_type, ox.NamedNode(iris.VOCAB + "AnnualReport"), graph),
+            ox.Quad(report, ox.NamedNode(_EX + "agency"), agency, graph),
+            ox.Quad(agency, rdf_type, agency_class, graph),  # the same typing, in another graph
+            ox.Quad(agency, name, ox.Literal("杭州市", language="zh-Hans"), graph),
+            ox.Quad(cell, rdf_type, ox.NamedNode(str(QB.Observation)), graph),
+            ox.Quad(cell, ox.NamedNode(iris.VOCAB + "value"), ox.Literal(str(year)), graph),
+        ]
+    quads.append(ox.Quad(ox.NamedNode(_EX + "outside"), name, ox.Literal("default graph")))
+    return quads
+
+
+def _naive_statistics(quads: list[ox.Quad], uri_space: str) -> dict[str, object]:
+    subjects = {q.subject for q in quads}
+    typed = {(q.subject, q.object.value) for q in quads if q.predicate.value == str(RDF.type)}
+    classes: dict[str, int] = {}
+    for _, cls in typed:
+        classes[cls] = classes.get(cls, 0) + 1
+    properties: dict[str, int] = {}
+    for q in quads:
+        properties[q.predicate.value] = properties.get(q.predicate.value, 0) + 1
+    return {
+        "quads": len(quads),
+        "graphs": len({q.graph_name for q in quads if isinstance(q.graph_name, ox.NamedNode)}),
+        "distinct_subjects": len(subjects),
+        "entities": sum(1 for s in subjects if isinstance(s, ox.NamedNode) and s.value.startswith(uri_space)),
+        "uri_space": uri_space,
+        "classes": dict(sorted(classes.items())),
+        "properties": dict(sorted(properties.items())),
+    }
+
+
+class _RemoteLike:
+    """Only the dump of a store, as a SPARQL service offers it: statistics come from the file."""
+
+    def __init__(self, store: EmbeddedStore) -> None:
+        self._store = store
+
+    def dump(self, path: str, media_type: str) -> None:
+        self._store.dump(path, media_type)
+
+
+def test_statistics_equal_a_naive_count_with_triples_repeated_across_graphs(tmp_path: Path) -> None:
+    quads = _shared_agency_dataset()
+    uri_space = iris.data_base() + "id/"
+    expected = _naive_statistics(quads, uri_space)
+    # the fixture really exercises the duplicates: one agency, typed Agency in three graphs
+    assert expected["classes"][iris.VOCAB + "Agency"] == 1  # type: ignore[index]
+    assert expected["properties"][_EX + "name"] == 4  # type: ignore[index]
+    assert expected == {**expected, "quads": 16, "graphs": 3, "distinct_subjects": 6, "entities": 3}
+    with EmbeddedStore(tmp_path / "store") as store:
+        store.oxigraph.extend(quads)
+        regenerate_dumps(store, tmp_path / "queried")
+        regenerate_dumps(_RemoteLike(store), tmp_path / "streamed")  # type: ignore[arg-type]
+    for name in ("queried", "streamed"):
+        manifest = read_manifest(tmp_path / name)
+        assert manifest is not None
+        assert asdict(manifest.statistics) == expected, name
+        with gzip.open(tmp_path / name / TRIG, "rb") as stream:
+            assert set(ox.parse(stream, format=ox.RdfFormat.TRIG)) == set(quads)
+    both = [read_manifest(tmp_path / name) for name in ("queried", "streamed")]
+    assert [d.sha256 for d in both[0].dumps] == [d.sha256 for d in both[1].dumps]  # type: ignore[union-attr]

@@ -326,3 +326,39 @@ def test_update_is_committed_flushed_and_seen_by_a_fresh_reader(tmp_path) -> Non
     assert [r["o"].value for r in rows] == ["一"]
     reader.close()
     store.close()
+
+
+# -- bulk_load_new: many files joined into one loader call ----------------------------------------
+
+
+def test_bulk_load_new_joins_files_even_without_final_newline(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.nq", tmp_path / "b.nq"
+    lines = NQUADS.splitlines()
+    first.write_text("\n".join(lines[:3]), encoding="utf-8")  # no newline after the last statement
+    second.write_text("\n".join(lines[3:]) + "\n", encoding="utf-8")
+    ticks: list[int] = []
+    with EmbeddedStore(tmp_path / "store") as opened:
+        stats = opened.bulk_load_new([str(first), str(second)], progress=ticks.append, trusted=True)
+        assert stats.quads == 5 and stats.graphs == 2
+        assert opened.quad_count() == 5
+        assert _values(opened, G1) == [(EX + "obs/1", "7"), (EX + "obs/2", "5")]
+        assert _values(opened, G2) == [(EX + "obs/3", "11")]
+    assert sum(ticks) == 2
+
+
+def test_bulk_load_new_names_the_file_and_line_of_a_syntax_error(tmp_path: Path) -> None:
+    good, bad = tmp_path / "good.nq", tmp_path / "bad.nq"
+    good.write_text(NQUADS, encoding="utf-8")
+    bad.write_text(
+        f'<{EX}s> <{EX}p> "1" <{G1}> .\n<{EX}s> <{EX}p> "unterminated <{G1}> .\n', encoding="utf-8"
+    )
+    with EmbeddedStore(tmp_path / "store") as opened, pytest.raises(StoreError) as raised:
+        opened.bulk_load_new([str(good), str(bad)])
+    assert f"{bad} line 2" in str(raised.value)
+
+
+def test_bulk_load_new_checks_iris_of_untrusted_files(tmp_path: Path) -> None:
+    path = tmp_path / "user.nq"
+    path.write_text(f"<{EX}a b> <{EX}p> <{EX}o> <{G1}> .\n", encoding="utf-8")
+    with EmbeddedStore(tmp_path / "store") as opened, pytest.raises(StoreError, match=re.escape(str(path))):
+        opened.bulk_load_new([str(path)])

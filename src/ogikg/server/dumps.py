@@ -10,13 +10,12 @@
   dataset statistics the VoID description reuses (distinct subjects, entities, class and
   property partitions).
 
-Everything streams: the store is dumped to a temporary N-Quads file, which is compressed and read
-once more, quad by quad, for the TriG and the statistics. Each file is written under a temporary
+Everything streams and stays in compiled code: the store writes its N-Quads to a temporary file
+(one pass, the costly part: every term is looked up in the store's string table), the TriG is
+converted from that file, zlib compresses both, and the statistics of an embedded store are
+counted by SPARQL aggregate queries on a second thread. Each file is written under a temporary
 name in the same directory and renamed into place, so readers never see half a file; gzip
 headers carry no time stamp, so the same data gives the same bytes and the same SHA-256.
-
-Statistics keep one small entry per distinct subject (a 64-bit hash and the set of its classes)
-— far less than the data, but it grows with the number of subjects (~100 bytes each).
 """
 
 from __future__ import annotations
@@ -30,6 +29,7 @@ import os
 import shutil
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from email.utils import formatdate
@@ -49,6 +49,7 @@ from ogikg.server.negotiation import Format, negotiate
 from ogikg.server.service_description import HTML
 from ogikg.server.sparql import public_base
 from ogikg.store.base import Store
+from ogikg.store.embedded import EmbeddedStore
 
 if TYPE_CHECKING:
     from ogikg.server.site import SiteState
@@ -65,8 +66,10 @@ MEDIA_TYPES: dict[str, str] = {
     VOCABULARY: "text/turtle",
 }
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_CHUNK = 1 << 20
-_GZIP_LEVEL = 6  # level 9 costs twice the time for 3 % less
+_CHUNK = 4 << 20
+# Level 6: on 0.9 million quads of N-Quads, level 3 takes 0.8 s instead of 2.0 s but the file is
+# 23 % bigger (9.6 MB instead of 7.8 MB); level 9 costs twice the time for 3 % less.
+_GZIP_LEVEL = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,18 +167,21 @@ class _HashingWriter:
         self.size = 0
 
     def write(self, data: bytes | bytearray | memoryview) -> int:
-        chunk = bytes(data)
-        self._target.write(chunk)
-        self.digest.update(chunk)
-        self.size += len(chunk)
-        return len(chunk)
+        self._target.write(data)
+        self.digest.update(data)
+        self.size += len(data)
+        return len(data)
 
     def flush(self) -> None:
         self._target.flush()
 
 
 class _Statistics:
-    """Counts as quads stream by; one entry per distinct subject (hash → interned class set)."""
+    """Counts as quads stream by; one entry per distinct subject (hash → interned class set).
+
+    Used for stores that are only reachable over SPARQL (their dump is read back from the file);
+    an embedded store counts the same figures with aggregate queries (``store_statistics``).
+    """
 
     def __init__(self, uri_space: str) -> None:
         self.uri_space = uri_space
@@ -234,6 +240,64 @@ class _Statistics:
         )
 
 
+# Every quad once: the default graph's and each named graph's (the store's own default graph,
+# not the union, so that a triple stated in several graphs counts once per graph).
+_EVERY_QUAD = "{ { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
+_PROPERTIES_QUERY = f"SELECT ?p (COUNT(*) AS ?n) WHERE {_EVERY_QUAD} GROUP BY ?p"
+_CLASSES_QUERY = (
+    "SELECT ?class (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?class WHERE "
+    "{ { ?s a ?class } UNION { GRAPH ?g { ?s a ?class } } FILTER(isIRI(?class)) } } GROUP BY ?class"
+)
+
+
+def _subjects_query(uri_space: str) -> str:
+    # The IRI test runs once per distinct subject, not once per quad (4× cheaper).
+    prefix = uri_space.replace("\\", "\\\\").replace('"', '\\"')
+    return (
+        "SELECT (COUNT(*) AS ?subjects) "
+        f'(SUM(IF(isIRI(?s) && STRSTARTS(STR(?s), "{prefix}"), 1, 0)) AS ?entities) '
+        f"WHERE {{ SELECT DISTINCT ?s WHERE {_EVERY_QUAD} }}"
+    )
+
+
+def _integer(term: object) -> int:
+    return int(term.value) if isinstance(term, ox.Literal) else 0
+
+
+def store_statistics(store: ox.Store, uri_space: str) -> DatasetStatistics:
+    """The VoID figures of a pyoxigraph store, counted by aggregate queries that stay in Rust.
+
+    The same figures as ``_Statistics`` over the store's dump: quads per property, classes with
+    their distinct instances (a typing repeated in several graphs counts once), distinct subjects,
+    entities (IRIs in ``uri_space``) and non-empty named graphs.
+    """
+    properties = {
+        row["p"].value: _integer(row["n"])
+        for row in cast(ox.QuerySolutions, store.query(_PROPERTIES_QUERY))
+        if isinstance(row["p"], ox.NamedNode)
+    }
+    classes = {
+        row["class"].value: _integer(row["n"])
+        for row in cast(ox.QuerySolutions, store.query(_CLASSES_QUERY))
+        if isinstance(row["class"], ox.NamedNode)
+    }
+    subjects = next(iter(cast(ox.QuerySolutions, store.query(_subjects_query(uri_space)))))
+    graphs = sum(
+        1
+        for graph in store.named_graphs()
+        if isinstance(graph, ox.NamedNode) and next(store.quads_for_pattern(None, None, None, graph), None)
+    )
+    return DatasetStatistics(
+        quads=sum(properties.values()),
+        graphs=graphs,
+        distinct_subjects=_integer(subjects["subjects"]),
+        entities=_integer(subjects["entities"]),
+        uri_space=uri_space,
+        classes=dict(sorted(classes.items())),
+        properties=dict(sorted(properties.items())),
+    )
+
+
 def _temporary(directory: Path, name: str) -> Path:
     return directory / f".{name}.{os.getpid()}.tmp"
 
@@ -246,11 +310,29 @@ def _gzip_writer(path: Path) -> Iterator[tuple[IO[bytes], _HashingWriter]]:
             yield cast(IO[bytes], compressed), hashing
 
 
+def _compress(source: Path, target: Path) -> _HashingWriter:
+    """gzip ``source`` into ``target``; zlib works on large blocks without holding the GIL."""
+    with _gzip_writer(target) as (compressed, hashing), open(source, "rb") as plain:
+        shutil.copyfileobj(plain, compressed, _CHUNK)
+    return hashing
+
+
 def _quads(path: Path, statistics: _Statistics) -> Iterator[ox.Quad]:
     with open(path, "rb") as stream:
         for quad in ox.parse(stream, format=ox.RdfFormat.N_QUADS):
             statistics.add(quad)
             yield quad
+
+
+def _write_trig(nquads: Path, target: Path, statistics: _Statistics | None) -> None:
+    """TriG of the N-Quads dump: cheaper than a second pass over the store, which decodes every
+    term again. The dump was written by the store itself, so its IRIs need no second check."""
+    quads: Iterator[ox.Quad] = (
+        _quads(nquads, statistics)
+        if statistics is not None
+        else ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS, lenient=True)
+    )
+    ox.serialize(quads, str(target), format=ox.RdfFormat.TRIG, prefixes=dict(iris.PREFIXES))
 
 
 def vocabulary_triples() -> list[ox.Triple]:
@@ -283,27 +365,35 @@ def regenerate_dumps(
     """Write the dumps of ``store`` into ``directory`` (created if needed) and return them.
 
     ``uri_space`` (default ``<data base>id/``) decides which subjects count as entities.
+
+    One pass over the store writes the N-Quads; the TriG is converted from that file. For the
+    embedded store the statistics are counted by aggregate queries on a second thread while the
+    store is dumped, and the N-Quads are compressed while the TriG is written (pyoxigraph and zlib
+    release the GIL), so two cores are kept busy. A remote store's statistics are counted from
+    its dump as the TriG is written.
     """
     target = Path(directory)
     target.mkdir(parents=True, exist_ok=True)
     plain = _temporary(target, "dataset.nq")
+    plain_trig = _temporary(target, "dataset.trig")
     pending: dict[str, Path] = {}
+    space = uri_space or iris.data_base() + "id/"
+    embedded = store.oxigraph if isinstance(store, EmbeddedStore) else None
     try:
-        store.dump(str(plain), MEDIA_TYPES[NQUADS])
-        statistics = _Statistics(uri_space or iris.data_base() + "id/")
-        modified = datetime.now(UTC).replace(microsecond=0).isoformat()
+        with ThreadPoolExecutor(max_workers=1) as helper:
+            counted = helper.submit(store_statistics, embedded, space) if embedded is not None else None
+            store.dump(str(plain), MEDIA_TYPES[NQUADS])
+            modified = datetime.now(UTC).replace(microsecond=0).isoformat()
+            pending[NQUADS] = _temporary(target, NQUADS)
+            nq_compressed = helper.submit(_compress, plain, pending[NQUADS])
+            streamed = _Statistics(space) if counted is None else None
+            _write_trig(plain, plain_trig, streamed)
+            pending[TRIG] = _temporary(target, TRIG)
+            trig_hash = _compress(plain_trig, pending[TRIG])
+            nq_hash = nq_compressed.result()
+            stats = counted.result() if counted is not None else cast(_Statistics, streamed).result()
 
-        pending[NQUADS] = _temporary(target, NQUADS)
-        with _gzip_writer(pending[NQUADS]) as (compressed, nq_hash), open(plain, "rb") as source:
-            shutil.copyfileobj(source, compressed, _CHUNK)
-        pending[TRIG] = _temporary(target, TRIG)
-        with _gzip_writer(pending[TRIG]) as (compressed, trig_hash):
-            ox.serialize(
-                _quads(plain, statistics), compressed, format=ox.RdfFormat.TRIG, prefixes=dict(iris.PREFIXES)
-            )
-        stats = statistics.result()
-
-        vocabulary, vocabulary_triples = _vocabulary_turtle()
+        vocabulary, vocabulary_count = _vocabulary_turtle()
         pending[VOCABULARY] = _temporary(target, VOCABULARY)
         pending[VOCABULARY].write_bytes(vocabulary)
 
@@ -337,7 +427,7 @@ def regenerate_dumps(
                 None,
                 len(vocabulary),
                 hashlib.sha256(vocabulary).hexdigest(),
-                vocabulary_triples,
+                vocabulary_count,
                 0,
                 modified,
                 where,
@@ -354,7 +444,7 @@ def regenerate_dumps(
         os.replace(temporary_manifest, target / MANIFEST)
         return dumps
     finally:
-        for path in (plain, *pending.values()):
+        for path in (plain, plain_trig, *pending.values()):
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
 

@@ -26,9 +26,9 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import IO
 
 import pyoxigraph as ox
 
@@ -317,14 +317,21 @@ class EmbeddedStore:
         return LoadStats(graphs, quads, time.perf_counter() - started)
 
     def bulk_load_new(
-        self, sources: Sequence[str], *, progress: Callable[[int], None] | None = None
+        self,
+        sources: Sequence[str],
+        *,
+        progress: Callable[[int], None] | None = None,
+        trusted: bool = False,
     ) -> LoadStats:
-        """Bulk-load N-Quads files whose graphs the store does not hold yet, as one stream.
+        """Bulk-load N-Quads files whose graphs the store does not hold yet.
 
-        The fastest path for a first load of many reports: pyoxigraph's bulk loader reads the
-        files one after the other without holding them in memory, in calls of at most
-        ``_BULK_CALL_BYTES`` so that its own buffers stay bounded. Not transactional (see
-        ``load_nquads``); graphs the store already has must go through ``load_nquads``.
+        The fastest path for a first load of many reports: the files are joined in memory into
+        blocks of at most ``_BULK_CALL_BYTES`` and each block goes to pyoxigraph's bulk loader in
+        one call, so that the loader's own buffers stay bounded and no Python code runs per read.
+        ``trusted`` marks files ogikg wrote itself (a convert output): the loader then skips its
+        IRI checks (pyoxigraph ``lenient``; about 20 % less CPU). Never set it for RDF from users.
+        Not transactional (see ``load_nquads``); graphs the store already has must go through
+        ``load_nquads``.
         The quad count is the number of statements read (one line each, as N-Quads is written):
         counting the store instead would scan all of it, twice, which costs about a minute per
         100 million quads.
@@ -334,14 +341,16 @@ class EmbeddedStore:
         quads = 0
         with self._write_lock:
             for chunk in _chunks_by_size(sources, _BULK_CALL_BYTES):
-                stream = ConcatenatedFiles(chunk, progress)
+                block = JoinedFiles.read(chunk)
                 try:
-                    store.bulk_load(stream, format=ox.RdfFormat.N_QUADS)
+                    store.bulk_load(block.data, format=ox.RdfFormat.N_QUADS, lenient=trusted)
                 except SyntaxError as error:
-                    raise StoreError(f"{stream.current}: {error}") from error
+                    raise StoreError(f"{block.locate(error.lineno)}: {error}") from error
                 except OSError as error:
-                    raise StoreError(f"loading {stream.current} into {self._path}: {error}") from error
-                quads += stream.statements
+                    raise StoreError(f"loading {', '.join(chunk)} into {self._path}: {error}") from error
+                quads += block.statements
+                if progress:
+                    progress(len(chunk))
             self._committed(store, quads)
         return LoadStats(len(sources), quads, time.perf_counter() - started)
 
@@ -443,53 +452,45 @@ def _chunks_by_size(paths: Sequence[str], limit: int) -> Iterator[list[str]]:
         yield chunk
 
 
-class ConcatenatedFiles(io.RawIOBase):
-    """Several files read as one binary stream, one open file at a time.
+@dataclass(frozen=True, slots=True)
+class JoinedFiles:
+    """Several N-Quads files joined into one block of bytes for one bulk-load call.
 
-    ``statements`` counts the lines read so far: one N-Quads statement each, as ogikg writes them
-    (no blank or comment lines). A file whose last line has no newline gets one, so that its last
-    statement does not run into the first of the next file.
+    Handing pyoxigraph one ``bytes`` object instead of a Python stream spares a call back into
+    Python for every read. ``statements`` counts the lines: one N-Quads statement each, as ogikg
+    writes them (no blank or comment lines). A file whose last line has no newline gets one, so
+    that its last statement does not run into the first of the next file.
     """
 
-    def __init__(self, paths: Sequence[str], progress: Callable[[int], None] | None = None) -> None:
-        self._paths = iter(paths)
-        self._handle: IO[bytes] | None = None
-        self._progress = progress
-        self._ends_line = True
-        self.current = ""
-        self.statements = 0
+    data: bytes
+    statements: int
+    starts: tuple[tuple[int, str], ...]  # (first line number, 1-based; path) of each file
 
-    def readable(self) -> bool:
-        return True
+    @classmethod
+    def read(cls, paths: Sequence[str]) -> JoinedFiles:
+        parts: list[bytes] = []
+        starts: list[tuple[int, str]] = []
+        lines = 0
+        for path in paths:
+            try:
+                with open(path, "rb") as handle:
+                    content = handle.read()
+            except OSError as error:
+                raise StoreError(f"{path}: {error.strerror or error}") from error
+            starts.append((lines + 1, path))
+            parts.append(content)
+            lines += content.count(b"\n")
+            if content and not content.endswith(b"\n"):
+                parts.append(b"\n")
+                lines += 1
+        return cls(b"".join(parts), lines, tuple(starts))
 
-    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
-        while True:
-            if self._handle is None:
-                path = next(self._paths, None)
-                if path is None:
-                    return 0
-                self.current = path
-                self._handle = open(path, "rb")  # noqa: SIM115 - closed when exhausted
-            count = self._handle.readinto(buffer)
-            if count:
-                data = memoryview(buffer)[:count]
-                self.statements += bytes(data).count(b"\n")
-                self._ends_line = data[count - 1] == 0x0A
-                return count
-            self._handle.close()
-            self._handle = None
-            if self._progress:
-                self._progress(1)
-            if not self._ends_line:
-                self._ends_line = True
-                self.statements += 1
-                memoryview(buffer)[0] = 0x0A
-                return 1
-
-    def close(self) -> None:
-        if self._handle is not None:
-            self._handle.close()
-        super().close()
+    def locate(self, line: int | None) -> str:
+        """The file (and its own line number) holding ``line`` of the joined block."""
+        if line is None or not self.starts:
+            return ", ".join(path for _, path in self.starts)
+        first, path = max((start for start in self.starts if start[0] <= line), default=self.starts[0])
+        return f"{path} line {line - first + 1}"
 
 
 def _named_node(iri: str) -> ox.NamedNode:
