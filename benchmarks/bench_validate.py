@@ -108,16 +108,24 @@ def cpu_per_generation(texts: list[str]) -> dict[str, float]:
     return {g: 1000 * sum(times) / len(times) for g, times in spent.items() if times}
 
 
-def per_report(texts: list[str], jobs: int) -> tuple[float, int]:
-    """Seconds and number of findings for the per-report validator with ``jobs`` processes."""
+def per_report(texts: list[str], jobs: int, counts: dict[int, list[int]]) -> tuple[float, int]:
+    """Seconds and number of findings for the per-report validator with ``jobs`` processes.
+
+    The number of findings of each report must be the same in every run (kept in ``counts``).
+    """
     preload()
     started = time.perf_counter()
     if jobs <= 1:
-        counts = [_count(text) for text in texts]
+        found = [_count(text) for text in texts]
     else:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            counts = pool.map(_count, texts, chunksize=8)
-    return time.perf_counter() - started, sum(counts)
+            found = pool.map(_count, texts, chunksize=8)
+    seconds = time.perf_counter() - started
+    for index, count in enumerate(found):
+        expected = counts.setdefault(index, [count])[0]
+        if count != expected:
+            raise SystemExit(f"report {index}: {count} findings in one run, {expected} in another")
+    return seconds, sum(found)
 
 
 def one_graph(texts: list[str], engine: str) -> tuple[float, int]:
@@ -175,17 +183,25 @@ def main() -> None:
     mean = sum(cpu.values()) / len(cpu)
     print(f"per report, CPU time, mean: {mean:6.1f} ms/report ({1000 / mean:5.1f} reports/s per core)")
     subset = texts[: args.baseline_reports]
+    counts: dict[int, list[int]] = {}  # report index -> its number of findings
     runs: list[tuple[str, Callable[[], tuple[float, int]], int]] = [
-        ("per report, 1 process", lambda: per_report(texts, 1), len(texts)),
+        ("per report, 1 process", lambda: per_report(texts, 1, counts), len(texts)),
         (
             f"per report, {args.jobs} processes (ogikg validate)",
-            lambda: per_report(texts, args.jobs),
+            lambda: per_report(texts, args.jobs, counts),
             len(texts),
         ),
-        ("per report, 1 process, baseline subset", lambda: per_report(subset, 1), len(subset)),
-        ("pyshacl, one pyoxigraph store of all reports", lambda: one_graph(subset, "oxigraph"), len(subset)),
     ]
-    if not args.skip_rdflib:
+    if subset:  # --baseline-reports 0 skips the one-graph runs
+        runs += [
+            ("per report, 1 process, baseline subset", lambda: per_report(subset, 1, counts), len(subset)),
+            (
+                "pyshacl, one pyoxigraph store of all reports",
+                lambda: one_graph(subset, "oxigraph"),
+                len(subset),
+            ),
+        ]
+    if subset and not args.skip_rdflib:
         runs.append(
             (
                 "pyshacl, one rdflib graph of all reports (baseline)",

@@ -7,7 +7,7 @@ import pytest
 
 from ogikg import iris
 from ogikg.validation.shacl import validate_report
-from ogikg.validation.workbench import VOCABULARY_GRAPH, loaded
+from ogikg.validation.workbench import RECYCLE_AFTER, VOCABULARY_GRAPH, loaded
 from report_factory import consistent_values, emit, make_report
 
 OGI = iris.VOCAB
@@ -41,6 +41,21 @@ def test_only_the_vocabulary_stays_between_reports() -> None:
     assert not list(bench.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
 
 
+def test_a_bench_starts_over_on_a_new_store_and_finds_the_same() -> None:
+    nquads = _broken()
+    with loaded(nquads) as (bench, _report):
+        first_store = bench.store
+    vocabulary = sorted(map(str, first_store))
+    expected = sorted(map(repr, validate_report(nquads).findings))
+    stores = set()
+    for _ in range(RECYCLE_AFTER + 1):
+        assert sorted(map(repr, validate_report(nquads).findings)) == expected
+        stores.add(id(bench.store))
+    assert bench.store is not first_store and len(stores) > 1
+    assert sorted(map(str, bench.store)) == vocabulary  # the new store holds the vocabulary only
+    assert set(bench.store.named_graphs()) == {VOCABULARY_GRAPH}
+
+
 def test_text_bytes_and_quads_give_the_same_findings() -> None:
     nquads = _broken()
     quads = list(ox.parse(nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
@@ -69,3 +84,24 @@ def test_data_without_a_report_is_refused_and_leaves_nothing_behind() -> None:
     with pytest.raises(ValueError, match="expected one ogi:AnnualReport"):
         validate_report(without)
     assert [rule for rule, _ in _rules(nquads)] == ["I4"]
+
+
+def test_pyshacl_still_refuses_a_constraint_with_minus() -> None:
+    """The screening pyshacl does before every run is kept per query text, not dropped."""
+    import rdflib
+    from pyshacl import validate
+
+    from ogikg.validation.library import shapes_library
+
+    shapes_library()  # keeps pyshacl's screening per process
+    shapes = """
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix ex: <http://example.org/> .
+        ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [
+            sh:select "SELECT $this WHERE { $this ex:p ?o MINUS { $this ex:q ?o } }" ] .
+    """
+    graph = rdflib.Graph().parse(data=shapes, format="turtle")
+    data = rdflib.Graph().parse(data="<http://example.org/a> a <http://example.org/C> .", format="turtle")
+    for _ in range(2):  # the second time the verdict comes from what was kept
+        _conforms, _results, text = validate(data, shacl_graph=graph)
+        assert "must not contain a MINUS clause" in text

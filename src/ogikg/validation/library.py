@@ -14,6 +14,11 @@ is given is prepared once:
   per report, rather than the context-aware default store, without the labels and comments of
   the shapes (pyshacl compares every predicate of a shape with each constraint parameter it
   knows) and without namespace bindings (pyshacl copies them into every report it builds).
+
+Two things pyshacl redoes for every report are kept once per process (``_remember_per_process``):
+its screening of each query with ten regular expressions (whether it holds MINUS, VALUES, SERVICE…,
+which depends on the text alone; about a tenth of a report's validation), and the list of
+constraint parameters it looks each predicate of a shape up in, made a set.
 """
 
 from __future__ import annotations
@@ -72,6 +77,59 @@ def _used_prefixes(query: str, prefixes: dict[str, str]) -> str:
     return "".join(f"PREFIX {name}: <{prefixes[name]}> " for name in sorted(used))
 
 
+class _RememberedPattern:
+    """A compiled pattern whose ``search`` results are kept per text (pyshacl screens the same
+    few query texts for every report); everything else is the pattern's own."""
+
+    _LIMIT = 1024  # distinct texts kept; beyond that, search as usual
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self._found: dict[str, re.Match[str] | None] = {}
+
+    def search(self, text: str, *args: int) -> re.Match[str] | None:
+        if args:
+            return self.pattern.search(text, *args)
+        try:
+            return self._found[text]
+        except KeyError:
+            found = self.pattern.search(text)
+            if len(self._found) < self._LIMIT:
+                self._found[text] = found
+            return found
+
+    def __getattr__(self, name: str):
+        return getattr(self.pattern, name)
+
+
+class _ParameterList(list):
+    """pyshacl's list of constraint parameters, looked up as a set (it stays a list otherwise)."""
+
+    def __init__(self, items: Iterable[object]) -> None:
+        super().__init__(items)
+        self._members = frozenset(self)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._members
+
+
+@cache
+def _remember_per_process() -> None:
+    """Make pyshacl keep, once per process, what it would otherwise recompute for every report."""
+    import pyshacl.shape
+    from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
+    from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
+
+    for name, value in list(vars(SPARQLQueryHelper).items()):
+        if name.endswith("_regex") and isinstance(value, re.Pattern):
+            setattr(SPARQLQueryHelper, name, _RememberedPattern(value))
+    # pyshacl reads this module attribute (and sets it from these two on first use)
+    pyshacl.shape.CONSTRAINT_PARAMS = (  # type: ignore[attr-defined]
+        _ParameterList(ALL_CONSTRAINT_PARAMETERS),
+        CONSTRAINT_PARAMETERS_MAP,
+    )
+
+
 class ShapesLibrary:
     """The shapes graph (rdflib, for pyshacl) and its SPARQL constraints, loaded once per process.
 
@@ -83,6 +141,7 @@ class ShapesLibrary:
         import rdflib
         from pyshacl.shapes_graph import ShapesGraph
 
+        _remember_per_process()
         parsed = rdflib.Graph()
         for path in paths or report_shape_files():
             parsed.parse(str(path), format="turtle")
