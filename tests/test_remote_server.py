@@ -30,6 +30,7 @@ from ogikg.cli import main
 from ogikg.queries import researcher_queries, researcher_query
 from ogikg.store.embedded import EmbeddedStore
 from ogikg.store.open import open_store
+from ogikg.synth.samples import write_samples
 
 pytestmark = [pytest.mark.virtuoso, pytest.mark.slow]
 
@@ -100,14 +101,18 @@ def rows(document: dict) -> list[tuple[str, ...]]:
 
 @pytest.fixture(scope="module")
 def converted(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Synthetic reports of 3 agencies, 2013–2022 (narrative, old, 2019 and 2021 forms), converted
+    """Synthetic reports of 3 agencies, 2013–2022 (narrative, old, 2019 and 2021 forms), and the 7
+    bundled samples (a table that breaks its balance, prose that contradicts its table), converted
     and validated (quality graphs beside the report graphs)."""
     root = tmp_path_factory.mktemp("remote-server")
+    write_samples(root / "samples")
     layouts = "pipe,markdown,cells,spaces,run-together,html"
     run_cli(
         "synth", "-o", str(root / "synth"), "--agencies", "3", "--years", "2013-2022", "--layouts", layouts
     )
-    run_cli("convert", str(root / "synth" / "reports"), "-o", str(root / "out"))
+    run_cli(
+        "convert", str(root / "synth" / "reports"), str(root / "samples" / "reports"), "-o", str(root / "out")
+    )
     run_cli("validate", str(root / "out"), "--jobs", "1")
     return root
 
@@ -192,10 +197,12 @@ def test_researcher_query_answers_the_same_over_virtuoso(servers: tuple[str, str
 def test_the_queries_have_something_to_compare(servers: tuple[str, str, str]) -> None:
     embedded_url, _, report = servers
     done_when = ask(embedded_url, documented("done-when", report))["results"]["bindings"]
-    assert len({row["report"]["value"] for row in done_when}) == 30  # 3 agencies × 10 years
+    assert len({row["report"]["value"] for row in done_when}) == 37  # 3 agencies × 10 years + 7 samples
     assert {row["form"]["value"] for row in done_when} == {"narrative", "old", "2019", "2021"}
     for name in ("refusals-by-ground-in-province", "active-disclosure-by-level", "fee-charging-agencies"):
         assert ask(embedded_url, documented(name, report))["results"]["bindings"], name
+    contradictions = ask(embedded_url, documented("contradictions", report))["results"]["bindings"]
+    assert {row["rule"]["value"] for row in contradictions} == {"I1", "I9"}
 
 
 def test_the_replaced_report_graph_is_the_new_one_in_both_stores(servers: tuple[str, str, str]) -> None:
