@@ -106,6 +106,21 @@ def _finish(process: subprocess.Popen[bytes], sampler: TreeSampler) -> None:
     sampler.__exit__(None, None, None)
 
 
+@contextmanager
+def _served(
+    name: str, argv: list[str], url: str, logs: Path, limit_s: float, env: dict[str, str] | None = None
+) -> Iterator[RunningServer]:
+    """A server process started from ``argv``, ready at ``url`` within ``limit_s``, stopped on exit."""
+    log = logs / f"server-{name}.log"
+    started = time.perf_counter()
+    process, sampler = _spawn(argv, log, env)
+    try:
+        _wait_ready(url, process, limit_s, log)
+        yield RunningServer(name, url, process, sampler, time.perf_counter() - started)
+    finally:
+        _finish(process, sampler)
+
+
 def stop(process: subprocess.Popen[bytes]) -> None:
     """Stop a server started here: its own process group, TERM first, then KILL."""
     if process.poll() is not None:
@@ -130,14 +145,8 @@ def ogikg_server(store: Path, logs: Path, *, workers: int = 2) -> Iterator[Runni
     }
     argv = [str(VENV_BIN / "ogikg"), "serve", "--store", str(store), "--port", str(port)]
     argv += ["--workers", str(workers), "--log-level", "warning"]
-    started = time.perf_counter()
-    process, sampler = _spawn(argv, logs / "server-ogikg.log", env)
-    url = f"http://127.0.0.1:{port}/sparql"
-    try:
-        _wait_ready(url, process, 300, logs / "server-ogikg.log")
-        yield RunningServer("ogikg", url, process, sampler, time.perf_counter() - started)
-    finally:
-        _finish(process, sampler)
+    with _served("ogikg", argv, f"http://127.0.0.1:{port}/sparql", logs, 300, env) as server:
+        yield server
 
 
 @contextmanager
@@ -145,29 +154,18 @@ def oxigraph_server(store: Path, logs: Path) -> Iterator[RunningServer]:
     port = free_port()
     argv = [str(VENV_BIN / "oxigraph"), "serve-read-only", "--location", str(store)]
     argv += ["--bind", f"127.0.0.1:{port}", "--union-default-graph", "--timeout-s", "3600"]
-    started = time.perf_counter()
-    process, sampler = _spawn(argv, logs / "server-oxigraph.log")
-    url = f"http://127.0.0.1:{port}/query"
-    try:
-        _wait_ready(url, process, 300, logs / "server-oxigraph.log")
-        yield RunningServer("oxigraph", url, process, sampler, time.perf_counter() - started)
-    finally:
-        _finish(process, sampler)
+    with _served("oxigraph", argv, f"http://127.0.0.1:{port}/query", logs, 300) as server:
+        yield server
 
 
 @contextmanager
 def rdflib_server(dump: Path, logs: Path) -> Iterator[RunningServer]:
     port = free_port()
     argv = [sys.executable, "-c", RDFLIB_SERVER, str(dump), str(port)]
-    started = time.perf_counter()
-    process, sampler = _spawn(argv, logs / "server-rdflib.log")
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        _wait_ready(url, process, 4 * 3600, logs / "server-rdflib.log")
-        ready = time.perf_counter() - started
-        yield RunningServer("rdflib", url, process, sampler, ready, {"load_s": round(ready, 1)})
-    finally:
-        _finish(process, sampler)
+    # rdflib-endpoint parses the whole dump before it answers: its start-up is its load time
+    with _served("rdflib", argv, f"http://127.0.0.1:{port}/", logs, 4 * 3600) as server:
+        server.load["load_s"] = round(server.ready_s, 1)
+        yield server
 
 
 # ------------------------------------------------------------------------------- Virtuoso -----

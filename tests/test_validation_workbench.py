@@ -47,6 +47,7 @@ def test_a_bench_starts_over_on_a_new_store_and_finds_the_same() -> None:
         first_store = bench.store
     vocabulary = sorted(map(str, first_store))
     expected = sorted(map(repr, validate_report(nquads).findings))
+    assert [rule for rule, _ in _rules(nquads)] == ["I4"]  # the planted error, found on the first store
     stores = set()
     for _ in range(RECYCLE_AFTER + 1):
         assert sorted(map(repr, validate_report(nquads).findings)) == expected
