@@ -5,13 +5,15 @@ from __future__ import annotations
 import codecs
 import hashlib
 import io
+import json
 
 import docx
 import pytest
 
 from ogikg.converter import decode as decode_module
 from ogikg.converter.decode import MAX_INPUT_BYTES, decode, detect_format
-from ogikg.converter.model import InputFormat, RejectedInput
+from ogikg.converter.model import InputFormat, RejectedInput, Template
+from ogikg.converter.pipeline import convert_document
 from shared import shared_dir
 
 
@@ -441,3 +443,34 @@ def test_other_real_pdfs(name: str, rows: list[str]) -> None:
     lines = decode(name, _report(name)).text.split("\n")
     for row in rows:
         assert row in lines
+
+
+def _export(table_2: dict[str, object]) -> bytes:
+    """A report parser's JSON export: prose sections as strings, table values under English keys."""
+    sections = [
+        {"title": "本县2023年政府信息公开工作年度报告", "type": "text", "content": ""},
+        {"title": "一、总体情况", "type": "text", "content": "2023年,本县主动公开政府信息120条。"},
+        {"title": "二、主动公开政府信息情况", "type": "table_2", "activeDisclosureData": table_2},
+    ]
+    return json.dumps({"report_id": 7, "sections": sections}, ensure_ascii=False).encode()
+
+
+def test_json_export_field_names_tell_the_form() -> None:
+    new_form = {"regulations": {"made": 0, "repealed": 0, "valid": 2}}
+    document = decode("export.json", _export(new_form))
+    assert document.export_fields == (
+        "report_id", "sections", "title", "type", "content", "activeDisclosureData", "regulations",
+        "made", "repealed", "valid",
+    )  # fmt: skip
+    report = convert_document(document)
+    assert report.template is Template.FMT2021
+    assert report.cells == ()  # the export's numbers are a parser's output: not read as cells
+    assert any("field names of the JSON export (made, repealed, valid)" in w for w in report.warnings)
+    # One generic field name alone ("valid") tells nothing.
+    vague = convert_document(decode("export.json", _export({"regulations": {"valid": 2}})))
+    assert vague.template is Template.NARRATIVE
+
+
+def test_json_mojibake_export_follows_the_2021_form() -> None:
+    report = convert_document(decode("r0003.json", _report("r0003.json")))
+    assert report.template is Template.FMT2021

@@ -268,12 +268,13 @@ def test_township_bodies_take_the_county_code() -> None:
         Level.TOWNSHIP,
         "500107",
     )
-    unplaced = _metadata("r0024")  # 建章路街道: no county named anywhere
-    assert unplaced.agency is not None
-    assert (unplaced.agency.name, unplaced.agency.level, unplaced.agency.adcode) == (
+    # 建章路街道: no county named anywhere, but only one township in China has that name.
+    unnamed_county = _metadata("r0024")
+    assert unnamed_county.agency is not None
+    assert (unnamed_county.agency.name, unnamed_county.agency.level, unnamed_county.agency.adcode) == (
         "建章路街道办事处",
         Level.TOWNSHIP,
-        None,
+        "610112",
     )
 
 
@@ -651,3 +652,28 @@ def test_unnamed_city_government_from_the_subdivisions_it_lists() -> None:
 def test_unnamed_bureau_named_after_its_account() -> None:
     text = "一、总体情况\n2020年,我局通过微信公众号“安吉民政”发布推文99条,在县委县政府领导下开展工作。\n"
     assert _agency(text) == ("安吉县民政局", "330523", Level.COUNTY, "civil-affairs")
+
+
+def test_unnamed_bureau_classified_by_the_field_it_keeps_naming() -> None:
+    text = (
+        "一、总体情况\n2020年,我局围绕“民政为民,民政爱民”的工作主线,以推进民政法治建设为契机,"
+        "着力完善平台建设。对适合公开的文件在区政府门户网站予以公布。\n"
+    )
+    assert _agency(text) == ("民政局", None, Level.COUNTY, "civil-affairs")
+    # Two fields named about as often: the body is not classified.
+    even = text.replace("以推进民政法治建设为契机", "以推进财政资金公开、财政预算公开为契机")
+    assert extract_metadata(even, "fixture").agency is None
+    # Named once only, as in most reports' boilerplate (统计期限), a field says nothing.
+    once = "一、总体情况\n2019年,我局认真贯彻落实条例。本报告的统计期限为2019年。\n"
+    assert extract_metadata(once, "fixture").agency is None
+
+
+def test_township_that_names_only_itself_is_placed_in_its_county() -> None:
+    text = (
+        "根据条例规定,现公开钢花村街道办事处2022年政府信息公开工作年度报告。\n"
+        "一、总体情况\n钢花村街道根据条例,结合街道实际,丰富公开内容。\n"
+    )
+    assert _agency(text) == ("钢花村街道办事处", "420107", Level.TOWNSHIP, "sub-district")
+    # A township name many counties share (城关镇) places nothing.
+    shared = text.replace("钢花村街道办事处", "城关镇人民政府").replace("钢花村街道", "城关镇")
+    assert _agency(shared) == ("城关镇人民政府", None, Level.TOWNSHIP, "township-government")

@@ -182,6 +182,21 @@ def test_round_figures_count_as_stated() -> None:
     assert extract_narrative("主动公开政府信息3.5条。\n", 2024) == ()
 
 
+def test_proactive_disclosure_through_a_named_channel() -> None:
+    text = (
+        "2023年,我局认真梳理,主动在门户网站公开政府信息50条。全年政务信息公开工作运行正常。"
+        "在主动公开的信息中,政策法规类的信息4条,业务工作类的信息10条。\n"
+    )
+    figures = _figures(text, 2023)
+    assert {name: figure.value for name, figure in figures.items()} == {"activeDisclosed": 50}
+    assert _at(text, figures["activeDisclosed"]) == "主动在门户网站公开政府信息50条"
+    # News items published through one channel are not the disclosure total.
+    channel = "2022年,我局主动通过市人民政府网站发布政务信息6条,涉及定向资格申报公示。\n"
+    assert extract_narrative(channel, 2022) == ()
+    # What was not disclosed proactively is no such figure.
+    assert extract_narrative("2023年,我局未主动在网站公开政府信息50条。\n", 2023) == ()
+
+
 def test_a_statement_about_another_year_is_skipped() -> None:
     text = "2019年,我局共收到政府信息公开申请5件。2020年,我局共收到政府信息公开申请8件。\n"
     assert _values(text, 2020) == {"requestsReceived": 8}

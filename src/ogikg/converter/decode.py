@@ -16,7 +16,7 @@ from typing import Any
 
 from ogikg.converter.decode_docx import docx_to_lines
 from ogikg.converter.decode_html import html_to_lines
-from ogikg.converter.decode_json import json_to_lines, parse_json_document
+from ogikg.converter.decode_json import json_field_names, json_to_lines, parse_json_document
 from ogikg.converter.decode_pdf import pdf_to_lines
 from ogikg.converter.decode_text import (
     TextPayload,
@@ -113,6 +113,7 @@ def decode(path: str, data: bytes) -> DecodedDocument:
         raise RejectedInput(f"file is {size / 1048576:.1f} MB, above the {limit} MB limit")
     sniffed = _sniff(data)
     warnings: list[str] = []
+    export_fields: tuple[str, ...] = ()
     encoding: str | None = None
     payload = sniffed.payload
     if payload is not None:
@@ -127,6 +128,7 @@ def decode(path: str, data: bytes) -> DecodedDocument:
     elif sniffed.format is InputFormat.JSON:
         warnings.extend(sniffed.json_warnings)
         text = "\n".join(json_to_lines(sniffed.json_value))
+        export_fields = json_field_names(sniffed.json_value)
     elif sniffed.format is InputFormat.HTML:
         assert payload is not None
         declared = declared_charset(data)
@@ -157,4 +159,5 @@ def decode(path: str, data: bytes) -> DecodedDocument:
         encoding=encoding,
         text=text,
         warnings=tuple(warnings),
+        export_fields=export_fields,
     )

@@ -54,6 +54,20 @@ def json_to_lines(value: Any) -> list[str]:
     return lines
 
 
+def json_field_names(value: Any) -> tuple[str, ...]:
+    """Every object key of a JSON value, once each, in document order."""
+    names: dict[str, None] = {}
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            names.update(dict.fromkeys(item))
+            stack.extend(reversed(list(item.values())))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
+    return tuple(names)
+
+
 def _strings(value: Any) -> Iterator[str]:
     if isinstance(value, str):
         yield value

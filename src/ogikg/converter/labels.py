@@ -57,6 +57,7 @@ class LabelIndex:
     sections: tuple[str, ...]  # label keys of the report section titles (一、总体情况 …)
     units: tuple[str, ...]  # unit notations, longest first
     count_units: tuple[str, ...]  # units of the indicators that count (件, 条 …), longest first
+    export_fields: dict[str, frozenset[str]]  # JSON export field name → the generations using it
 
     def lookup(self, text: str) -> tuple[LabelEntry, ...]:
         return self.entries.get(label_key(text), ())
@@ -244,6 +245,12 @@ def label_index() -> LabelIndex:
         add(label, LabelEntry("applicant", Role.APPLICANT, None, None, None, 0))
 
     frozen = {key: tuple(found) for key, found in entries.items()}
+    export_fields: dict[str, set[str]] = {}
+    for concept in cat.by_iri.values():
+        generation = _generation(concept)
+        for name in concept.export_fields:
+            if generation is not None:
+                export_fields.setdefault(name, set()).add(generation)
     notices = {
         generation: tuple(dict.fromkeys(_NOTICE.findall(" ".join(scheme_labels.get(generation, [])))))
         for generation in GENERATIONS
@@ -272,6 +279,7 @@ def label_index() -> LabelIndex:
         sections=tuple(dict.fromkeys(label_key(label) for label in section_labels)),
         units=tuple(units),
         count_units=tuple(count_units),
+        export_fields={name: frozenset(found) for name, found in export_fields.items()},
     )
 
 

@@ -20,6 +20,7 @@ from functools import cached_property, lru_cache
 
 from ogikg.converter import metadata_patterns as P
 from ogikg.converter.areas import (
+    Area,
     PlaceMatch,
     area,
     areas_named,
@@ -39,6 +40,7 @@ from ogikg.converter.metadata_places import (
 from ogikg.converter.metadata_text import Lines
 from ogikg.converter.metadata_unnamed import unnamed_agency
 from ogikg.converter.model import Agency, Level, Span
+from ogikg.converter.townships import township_prefix
 
 _TRAILING_NAME = re.compile(rf"[{P.CJK}()]+$")
 _TRAILING_PARENS = re.compile(r"\([^()]*\)$")
@@ -696,6 +698,19 @@ class AgencyReader:
             agency = replace(agency, level=level)
         return AgencyResult(agency, span, tuple(self.warnings))
 
+    def _county_of_township(self, body: str) -> Area | None:
+        """The county of a township or sub-district that names only itself (钢花村街道办事处)."""
+        found = township_prefix(body)
+        if found is None:
+            return None
+        township, code = found
+        county = area(code, self.year)
+        if county is not None:
+            self.warnings.append(
+                f"area from the township name {township}: China's only one, in {county.full_name}"
+            )
+        return county
+
     def _agency(self, parsed: Parsed) -> Agency:
         place = parsed.place.area if parsed.place else None
         kind = parsed.kind
@@ -712,6 +727,8 @@ class AgencyReader:
             level = parsed.level
         if level is None and place is None and not parsed.central:
             level = own_government_level(self)
+        if place is None and level is Level.TOWNSHIP:
+            place = self._county_of_township(parsed.body)
         if place is None and not parsed.central:
             self.warnings.append(f"agency {parsed.name} could not be placed in an administrative area")
         return Agency(

@@ -25,12 +25,17 @@ _LEVEL_WORDS = {"省": Level.PROVINCE, "市": Level.PREFECTURE, "区": Level.COU
 _HEAD = 4000
 _LIST_REACH = 80  # characters before 等 a list of subdivisions may take
 _QUOTED = 12  # characters of a quoted account name read for its place
+# A field must be named this often, and this many times as often as any other, to classify a
+# body by its words: generic words (法治建设, 统计期限) name other fields once or twice.
+_FIELD_MENTIONS = 3
+_FIELD_MARGIN = 1.5
 
 
 def unnamed_agency(reader: AgencyReader) -> AgencyResult | None:
     """The body of a report that names none, as far as the text determines it, else None."""
     return (
         from_field_account(reader)
+        or from_field_words(reader)
         or from_listed_subdivisions(reader)
         or from_subdivisions_spoken_for(reader)
         or from_kind_word(reader)
@@ -70,6 +75,40 @@ def from_field_account(reader: AgencyReader) -> AgencyResult | None:
         return None
     reader.warnings.append(f"agency named after the account {text[place.start : end]!r} in the text")
     return reader.result(parsed, reader.lines.span(place.start, end))
+
+
+def from_field_words(reader: AgencyReader) -> AgencyResult | None:
+    """我局 … 民政为民 … 推进民政法治建设: a 民政局, its place unknown, its level from its government.
+
+    The field words of one kind must clearly outnumber those of every other kind.
+    """
+    if reader.self_reference not in _DEPARTMENT_WORDS:
+        return None
+    text = reader.text[:_HEAD]
+    counts: Counter[str] = Counter()
+    first: dict[str, tuple[int, int]] = {}
+    for match in reader.kinds.stem_regex.finditer(text):
+        kind = reader.kinds.by_stem[match.group(0)]
+        counts[kind.notation] += 1
+        first.setdefault(kind.notation, match.span())
+    ranked = counts.most_common(2)
+    if not ranked or ranked[0][1] < _FIELD_MENTIONS:
+        return None
+    notation, mentions = ranked[0]
+    if len(ranked) > 1 and mentions < _FIELD_MARGIN * ranked[1][1]:
+        return None
+    kind = reader.kinds.by_notation(notation)
+    if reader.self_reference not in kind.label_zh:
+        return None
+    parsed = reader.parse(kind.label_zh)
+    if parsed is None:
+        return None
+    start, end = first[notation]
+    reader.warnings.append(
+        f"the report calls itself 我{reader.self_reference} and never names the body; "
+        f"classified by its field ({text[start:end]!r} {mentions} times)"
+    )
+    return reader.result(parsed, reader.lines.span(start, end))
 
 
 def from_listed_subdivisions(reader: AgencyReader) -> AgencyResult | None:

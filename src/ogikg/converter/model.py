@@ -91,6 +91,7 @@ class DecodedDocument:
     encoding: str | None
     text: str
     warnings: tuple[str, ...] = ()
+    export_fields: tuple[str, ...] = ()  # field names of a JSON export, which may tell its form
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,7 +43,7 @@ def mask_spans(text: str, spans: tuple[Span, ...]) -> str:
 
 def convert_document(document: DecodedDocument) -> ParsedReport:
     """Read one decoded document; raises RejectedInput when it is not an annual report."""
-    reading = read_tables(document.text)
+    reading = read_tables(document.text, document.export_fields)
     metadata = extract_metadata(document.text, document.path)
     if reading.template is Template.NARRATIVE and not _REPORT_SIGNS.search(document.text):
         raise RejectedInput(

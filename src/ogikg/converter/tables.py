@@ -21,11 +21,12 @@ from ogikg.converter.tables_objects import new_span
 from ogikg.converter.tables_read import read_cells
 from ogikg.converter.tables_rows import TableRows, read_rows, split_regions
 from ogikg.converter.tables_spec import form_spec
-from ogikg.converter.template import recognise, template_of
+from ogikg.converter.template import generation_of_export, recognise, template_of
 
 
-def read_tables(text: str) -> TableReading:
-    """Read the official tables of a report (``text`` = ``DecodedDocument.text``)."""
+def read_tables(text: str, export_fields: tuple[str, ...] = ()) -> TableReading:
+    """Read the official tables of a report (``text`` = ``DecodedDocument.text``; ``export_fields``
+    = the field names of a JSON export, which may tell the form when no label does)."""
     index = label_index()
     pieces = scan(text, index)
     generation, template_warnings = recognise(text, pieces, index)
@@ -62,6 +63,10 @@ def read_tables(text: str) -> TableReading:
         warnings = [w for w in warnings if w not in template_warnings]
         if any(rows.rows for rows in tables):
             warnings.append(f"rows of the {generation} form found but no table cell could be read")
+        exported, export_warnings = generation_of_export(export_fields, index)
+        if exported is not None:
+            template = template_of(exported)
+            warnings.extend(export_warnings)
     return TableReading(
         template=template,
         cells=tuple(cells),

@@ -92,6 +92,28 @@ def recognise(text: str, pieces: list[Piece], index: LabelIndex) -> tuple[str | 
     return generation, (f"form generation {generation} guessed from the year {year}: no distinctive label",)
 
 
+# Generic English words (made, valid): one alone in some export says nothing about a form.
+_EXPORT_EVIDENCE = 2
+
+
+def generation_of_export(fields: tuple[str, ...], index: LabelIndex) -> tuple[str | None, tuple[str, ...]]:
+    """The generation a JSON export follows, from field names that only one generation uses."""
+    found: dict[str, list[str]] = {}
+    for name in fields:
+        generations = index.export_fields.get(name)
+        if generations is not None and len(generations) == 1:
+            found.setdefault(next(iter(generations)), []).append(name)
+    if len(found) != 1:
+        return None, ()
+    generation, names = next(iter(found.items()))
+    if len(names) < _EXPORT_EVIDENCE:
+        return None, ()
+    return generation, (
+        f"form generation {generation} taken from the field names of the JSON export "
+        f"({', '.join(names)}); its numbers are a parser's output and were not read",
+    )
+
+
 def _cited(text: str, notice: str) -> bool:
     found = _NOTICE_PARTS.fullmatch(notice)
     if found is None or found.group(1) not in text or found.group(2) not in text:

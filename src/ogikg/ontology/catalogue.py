@@ -68,6 +68,7 @@ class Concept:
     comparable_with: list[str] = field(default_factory=list)
     text_patterns: list[str] = field(default_factory=list)
     legal_basis: list[str] = field(default_factory=list)
+    export_fields: list[str] = field(default_factory=list)
 
     @property
     def labels_zh(self) -> list[str]:
@@ -100,6 +101,7 @@ _MULTI = {
     _OGI + "comparableWith": "comparable_with",
     _OGI + "textPattern": "text_patterns",
     _OGI + "legalBasis": "legal_basis",
+    _OGI + "exportField": "export_fields",
 }
 
 
