@@ -21,6 +21,7 @@ from ogikg.server.cors import PublicReadRoute
 from ogikg.server.executor import QueryExecutor, QueryFailed, StoreQueryExecutor, WorkerPool
 from ogikg.server.logging import AccessLogMiddleware
 from ogikg.server.settings import ServerSettings
+from ogikg.server.site import store_counts
 from ogikg.server.writes import IngestHook, WriteGateway
 from ogikg.store.base import Store
 
@@ -55,7 +56,7 @@ async def healthz(request: Request) -> JSONResponse:
         "result_limit": settings.result_limit,
     }
     try:
-        stats = await executor.stats()  # cached until the store changes
+        stats = await store_counts(request)
     except QueryFailed as failure:
         stats = None
         body["status"] = "degraded"

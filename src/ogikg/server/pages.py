@@ -81,19 +81,18 @@ from ogikg.server.describe import (
 from ogikg.server.describe_report import GENERATIONS, printed_grids, report_graph_query, report_view
 from ogikg.server.dumps import DUMPS_PATH, dumps_router, read_manifest, vocabulary_triples
 from ogikg.server.errors import error_response
-from ogikg.server.executor import QueryExecutor, QueryFailed
-from ogikg.server.jobs import StoreStats
+from ogikg.server.executor import QueryFailed
 from ogikg.server.negotiation import RESULT_FORMATS
 from ogikg.server.query_page import QUERY_PAGE_PATH, query_router
 from ogikg.server.settings import ServerSettings
 from ogikg.server.site import (
     SiteState,
-    current_manifest,
     last_modified,
     render,
     run_graph,
     run_select,
     static_dir,
+    store_counts,
 )
 from ogikg.server.sparql import QUERY_PATH, public_base
 from ogikg.server.svg_chart import chart_grid
@@ -158,18 +157,14 @@ def pages_router(state: SiteState) -> APIRouter:
 
     async def landing(request: Request) -> Response:
         settings = state.settings
-        executor: QueryExecutor = request.app.state.executor
         base_url = public_base(request, settings)
         manifest = read_manifest(state.dumps_dir)
         modified = last_modified(settings)
         try:
-            current = current_manifest(manifest, modified)
-            # the manifest of dumps written after the last load knows the size: counting is slow
-            stats = (
-                StoreStats(current.statistics.quads, current.statistics.graphs)
-                if current
-                else await executor.stats()
-            )
+            stats = await store_counts(request)
+        except QueryFailed:
+            stats = None  # counting a large store can outlast the query limit: the page goes on
+        try:
             counts = state.cache_get("landing")
             if counts is None:
                 rows = await asyncio.gather(

@@ -108,7 +108,6 @@ def _choices(protocol: ProtocolRequest, accept: str | None) -> tuple[Choice | No
 
 async def _service_description(request: Request, protocol: ProtocolRequest) -> Response:
     settings: ServerSettings = request.app.state.settings
-    executor: QueryExecutor = request.app.state.executor
     requested = [value for value in protocol.values("format") if value.strip()]
     if requested:
         choice = _from_format_params(requested, "graph")
@@ -123,8 +122,10 @@ async def _service_description(request: Request, protocol: ProtocolRequest) -> R
         return HTMLResponse(
             html_pointer(base + QUERY_PATH, base + QUERY_PAGE_PATH), headers={"Vary": "Accept"}
         )
+    from ogikg.server.site import store_counts  # site → dumps → this module
+
     try:
-        stats = await executor.stats()
+        stats = await store_counts(request)
     except QueryFailed:
         stats = None  # the description is still useful without the counts
     update_endpoint = base + UPDATE_PATH if settings.writes_enabled else None
