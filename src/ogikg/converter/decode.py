@@ -29,6 +29,7 @@ from ogikg.converter.decode_text import (
 )
 from ogikg.converter.model import DecodedDocument, InputFormat, RejectedInput
 from ogikg.converter.normalise import normalise_with_notes
+from ogikg.converter.unwrap import join_wrapped_lines
 
 MAX_INPUT_BYTES: int = 50 * 1024 * 1024
 
@@ -137,7 +138,9 @@ def decode(path: str, data: bytes) -> DecodedDocument:
         text = "\n".join(html_to_lines(payload.text))
     else:
         assert payload is not None
-        text = unify_newlines(payload.text)
+        text, joins, width = join_wrapped_lines(unify_newlines(payload.text))
+        if joins:
+            warnings.append(f"{joins} lines wrapped at {width} columns joined back into their paragraphs")
     if (
         sniffed.format is not InputFormat.PDF
         and sniffed.format is not InputFormat.DOCX
