@@ -1,17 +1,18 @@
 """Plain text copied from a PDF viewer or a fixed-width page: prose lines joined back.
 
-Such copies break every line at the same display width, inside names (现公布遵义市 / 统计局…),
-which no line-based reading survives. A document counts as hard-wrapped when many of its prose
-lines end within two columns of one width without closing a sentence; each such full line is
-joined to the next unless that one starts a heading, an item (一是) or a table row, or a digit
-stands at the break. Text with natural paragraphs (lengths vary, lines end with 。) is kept.
+Such copies break every line at the same display width, inside names and figures (现公布遵义市 /
+统计局…), which no line-based reading survives. A document counts as hard-wrapped when many of its
+prose lines end within two columns of one width without closing a sentence; each such full line
+is joined to the next unless that one is a space-separated table row or starts a heading or an
+item (一是, 3.) — after a digit an item number was cut (…件8 / 14.其他 → …件814.其他) and is
+joined. Contents entries (dot leaders) are never joined.
 """
 
 from __future__ import annotations
 
 import re
 
-from ogikg.converter.decode_cells import is_wide, join_fragments
+from ogikg.converter.decode_cells import is_wide
 
 _MIN_PROSE_WIDTH = 20  # display columns: shorter lines are headings, cells or list items
 _MIN_FULL_LINES = 4
@@ -19,9 +20,10 @@ _FULL_SHARE = 0.4  # of the prose lines, at least this many end at the wrap widt
 _OPEN_SHARE = 0.6  # of those, at least this many end mid-sentence
 _SLACK = 2  # a wide character that does not fit moves to the next line: up to two columns short
 _SENTENCE_END = frozenset("。！？；：!?;:")
+_DOT_LEADER = re.compile(r"\.{3,}|…{2,}|·{3,}")
 _TABLE_ROW = re.compile(r"\d[\d,.]*\s+[\d,.]*\d")  # figures side by side: a space-separated row
 _STARTS_BLOCK = re.compile(
-    r"\s*(?:[一二三四五六七八九十]+\s*[、.．是]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|\d{1,2}\s*[、．]|第[一二三四五六七八九十]+[章节条])"
+    r"\s*(?:[一二三四五六七八九十]+\s*[、.．是]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|\d{1,2}\s*[.、．)）]|第[一二三四五六七八九十]+[章节条])"
 )
 
 
@@ -40,19 +42,21 @@ def join_wrapped_lines(text: str) -> tuple[str, int, int]:
     joins = 0
     open_line = False  # the last kept line ended at the wrap width, mid-sentence
     for line, line_width in zip(lines, widths, strict=True):
-        if (
-            open_line
-            and line.strip()
-            and _is_text(line)
-            and not _STARTS_BLOCK.match(line)
-            and not line.lstrip()[0].isdigit()
-        ):
-            joined[-1] = join_fragments([joined[-1], line])
+        if open_line and _continues(joined[-1], line):
+            joined[-1] += line  # the wrap took no character away: nothing to put back
             joins += 1
         else:
             joined.append(line)
         open_line = _is_full(line, line_width, width)
     return "\n".join(joined), joins, width
+
+
+def _continues(previous: str, line: str) -> bool:
+    """Whether ``line`` goes on from the full line ``previous``."""
+    if not line.strip() or not _is_text(line):
+        return False
+    # An item number after a digit was cut by the wrap (…件8 / 14.其他), else it starts an item.
+    return not _STARTS_BLOCK.match(line) or previous.rstrip()[-1].isdigit()
 
 
 def _wrap_width(lines: list[str], widths: list[int]) -> int:
@@ -81,7 +85,6 @@ def _is_full(line: str, line_width: int, width: int) -> bool:
 
 
 def _ends_open(line: str) -> bool:
-    """Ends mid-sentence, not on a digit: there the break may cut a number or end a table row or
-    a contents entry's page, and a join could make two figures one."""
-    last = line.rstrip()[-1]
-    return last not in _SENTENCE_END and not last.isdigit()
+    """Ends mid-sentence (or mid-number: the wrap cuts figures too), and is no contents entry,
+    whose page number only looks like a cut figure."""
+    return line.rstrip()[-1] not in _SENTENCE_END and not _DOT_LEADER.search(line)
