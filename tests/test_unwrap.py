@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 from ogikg.converter.decode import decode
+from ogikg.converter.decode_cells import is_wide
 from ogikg.converter.metadata import extract_metadata
 from ogikg.converter.model import ValueStatus
 from ogikg.converter.pipeline import convert_bytes
@@ -106,3 +107,8 @@ def test_hard_wrapped_flattened_tables_never_give_a_wrong_value() -> None:
     assert total > 2000
     assert wrong == 0
     assert certain >= 0.9 * total
+
+
+def test_display_width_counts_what_decoders_call_wide_as_two_columns() -> None:
+    sample = "2023年度,全市“主动公开”信息…—ＡＢ１２３ abc 𠀀丽﹐"
+    assert display_width(sample) == sum(2 if is_wide(char) else 1 for char in sample) == 54

@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import re
 
-from ogikg.converter.decode_cells import is_wide
-
 _MIN_PROSE_WIDTH = 20  # display columns: shorter lines are headings, cells or list items
 _MIN_FULL_LINES = 4
 _FULL_SHARE = 0.4  # of the prose lines, at least this many end at the wrap width
 _OPEN_SHARE = 0.6  # of those, at least this many end mid-sentence
 _SLACK = 2  # a wide character that does not fit moves to the next line: up to two columns short
 _SENTENCE_END = frozenset("。！？；：!?;:")
+# The characters decode_cells.is_wide counts as wide, as one class: counted in C, not per character.
+_WIDE = re.compile(
+    "[\u2e80-\u9fff\uf900-\ufaff\ufe10-\ufe6f\uff00-\uffef\U00020000-\U0003ffff\u2014\u2018\u2019\u201c\u201d\u2026]"
+)
 _DOT_LEADER = re.compile(r"\.{3,}|…{2,}|·{3,}")
 _TABLE_ROW = re.compile(r"\d[\d,.]*\s+[\d,.]*\d")  # figures side by side: a space-separated row
 _STARTS_BLOCK = re.compile(
@@ -28,13 +30,18 @@ _STARTS_BLOCK = re.compile(
 
 
 def display_width(line: str) -> int:
-    return sum(2 if is_wide(char) else 1 for char in line)
+    """Columns on a fixed-width display: two for each wide character (``is_wide``), one otherwise."""
+    return len(line) + len(_WIDE.findall(line))
 
 
 def join_wrapped_lines(text: str) -> tuple[str, int, int]:
     """``text`` with hard-wrapped prose joined; the number of joins and the wrap width (0, 0: none)."""
     lines = text.split("\n")
-    widths = [display_width(line.rstrip()) for line in lines]
+    # A line of fewer characters cannot reach the prose width: no need to measure it.
+    shortest = _MIN_PROSE_WIDTH // 2
+    widths = [
+        display_width(line.rstrip()) if len(line) >= shortest and "|" not in line else 0 for line in lines
+    ]
     width = _wrap_width(lines, widths)
     if width == 0:
         return text, 0, 0
