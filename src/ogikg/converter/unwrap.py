@@ -11,11 +11,13 @@ joined. Contents entries (dot leaders) are never joined.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 _MIN_PROSE_WIDTH = 20  # display columns: shorter lines are headings, cells or list items
 _MIN_FULL_LINES = 4
 _FULL_SHARE = 0.4  # of the prose lines, at least this many end at the wrap width
 _OPEN_SHARE = 0.6  # of those, at least this many end mid-sentence
+_LONGEST_WRAP = 200  # characters: copies wrap well before this
 _SLACK = 2  # a wide character that does not fit moves to the next line: up to two columns short
 _SENTENCE_END = frozenset("。！？；：!?;:")
 # The characters decode_cells.is_wide counts as wide, as one class: counted in C, not per character.
@@ -37,11 +39,7 @@ def display_width(line: str) -> int:
 def join_wrapped_lines(text: str) -> tuple[str, int, int]:
     """``text`` with hard-wrapped prose joined; the number of joins and the wrap width (0, 0: none)."""
     lines = text.split("\n")
-    # A line of fewer characters cannot reach the prose width: no need to measure it.
-    shortest = _MIN_PROSE_WIDTH // 2
-    widths = [
-        display_width(line.rstrip()) if len(line) >= shortest and "|" not in line else 0 for line in lines
-    ]
+    widths = [_width(line) for line in lines]
     width = _wrap_width(lines, widths)
     if width == 0:
         return text, 0, 0
@@ -58,6 +56,14 @@ def join_wrapped_lines(text: str) -> tuple[str, int, int]:
     return "\n".join(joined), joins, width
 
 
+def _width(line: str) -> int:
+    """The display width of a line that may be prose; 0 for one too short or a pipe row. A line
+    longer than any wrap gets an upper bound (counting every character is the costly part)."""
+    if len(line) < _MIN_PROSE_WIDTH // 2 or "|" in line:
+        return 0
+    return display_width(line.rstrip()) if len(line) <= _LONGEST_WRAP else 2 * len(line)
+
+
 def _continues(previous: str, line: str) -> bool:
     """Whether ``line`` goes on from the full line ``previous``."""
     if not line.strip() or not _is_text(line):
@@ -70,10 +76,12 @@ def _wrap_width(lines: list[str], widths: list[int]) -> int:
     prose = [(line, width) for line, width in zip(lines, widths, strict=True) if _is_prose(line, width)]
     if len(prose) < _MIN_FULL_LINES:
         return 0
-    for candidate in sorted({width for _, width in prose}, reverse=True):
-        full = [line for line, width in prose if candidate - _SLACK <= width <= candidate]
-        if len(full) < max(_MIN_FULL_LINES, _FULL_SHARE * len(prose)):
+    counts = Counter(width for _, width in prose)
+    needed = max(_MIN_FULL_LINES, _FULL_SHARE * len(prose))
+    for candidate in sorted(counts, reverse=True):
+        if sum(counts[candidate - short] for short in range(_SLACK + 1)) < needed:
             continue
+        full = [line for line, width in prose if candidate - _SLACK <= width <= candidate]
         still_open = sum(1 for line in full if _ends_open(line))
         return candidate if still_open >= _OPEN_SHARE * len(full) else 0
     return 0
