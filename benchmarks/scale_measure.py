@@ -1,7 +1,8 @@
 """Measuring one command of the scale benchmark: wall time, CPU time and peak memory of its whole
 process tree (the command and every worker it forks), without psutil.
 
-Peak memory is sampled from /proc every ``interval`` seconds: the largest single process (RSS) and
+Peak memory is sampled from /proc every ``interval`` seconds (less often as a stage runs on, up
+to every 2 s after ten minutes): the largest single process (RSS) and
 the sum over the tree of each process's proportional set size (PSS, /proc/PID/smaps_rollup), which
 counts a page shared by forked workers once instead of once per worker. CPU time is the
 ``RUSAGE_CHILDREN`` difference, which includes every descendant that was waited for.
@@ -77,9 +78,12 @@ def _memory_kb(pid: int) -> tuple[int, int]:
 class TreeSampler:
     """Samples the memory of a process tree in a background thread until stopped."""
 
-    def __init__(self, pid: int, interval: float = 0.2) -> None:
+    def __init__(self, pid: int, interval: float = 0.2, longest_interval: float = 2.0) -> None:
         self.pid = pid
         self.interval = interval
+        # Reading smaps_rollup walks the page tables of a multi-GB process: every 0.2 s that took
+        # half a core from the measured stage (100,000 reports). Long stages are sampled less often.
+        self.longest_interval = longest_interval
         self.peak_rss_kb = 0
         self.peak_tree_kb = 0
         self._stop = threading.Event()
@@ -102,9 +106,11 @@ class TreeSampler:
         self.peak_tree_kb = max(self.peak_tree_kb, total)
 
     def _run(self) -> None:
+        started = time.monotonic()
         while not self._stop.is_set():
             self.sample()
-            self._stop.wait(self.interval)
+            elapsed = time.monotonic() - started
+            self._stop.wait(min(self.longest_interval, self.interval + elapsed / 300))
 
 
 def run_measured(
