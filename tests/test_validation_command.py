@@ -177,3 +177,36 @@ def test_store_source_validates_each_report_with_its_agency_and_area_graphs() ->
     # the quality graphs were written into the store with the literal the shape rejected
     values = {q.object for q in store.inner.quads_for_pattern(None, ox.NamedNode(SH_VALUE), None, None)}
     assert ox.Literal("093000") in values
+
+
+def test_cross_year_checks_find_the_same_in_agency_buckets(tmp_path: Path, monkeypatch) -> None:
+    """The checks across years run over buckets of agencies (flat memory for a national corpus):
+    all reports of an agency share a bucket, so one report per bucket finds the same."""
+    from ogikg.validation import command
+
+    reports = []
+    for name, body, adcode in (
+        ("衢州市统计局", "统计局", "330800"),
+        ("杭州市民政局", "民政局", "330100"),
+        ("宁波市财政局", "财政局", "330200"),
+    ):
+        first = make_report("2021", year=2021, agency_name=name, agency_body=body, adcode=adcode)
+        # the third agency carries over what it carried forward: no finding
+        carried = {} if adcode == "330200" else {"2021.T3.carriedOver/NP": 99}
+        reports += [first, make_following_report(first, values=carried)]
+    write_output(tmp_path, reports)
+
+    def warned() -> list[str]:
+        arguments = [str(tmp_path), "-j", "1", "--no-progress", "--format", "json"]
+        document = json.loads(CliRunner().invoke(validate_command, arguments).output)
+        return [
+            r["source"]["file"] for r in document["reports"] if any(f["rule"] == "I6" for f in r["findings"])
+        ]
+
+    assert warned() == ["in/1.txt", "in/3.txt"]  # the later reports of the first two agencies
+    monkeypatch.setattr(command, "REPORTS_PER_BUCKET", 1)
+    records = command._manifest_records(tmp_path)
+    buckets = [command._bucket(record["report"], len(records)) for record in records]
+    assert buckets[0::2] == buckets[1::2]  # each agency's two years in one bucket
+    assert len(set(buckets)) > 1  # and the agencies spread over several
+    assert warned() == ["in/1.txt", "in/3.txt"]
