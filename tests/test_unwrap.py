@@ -11,7 +11,7 @@ from ogikg.converter.model import ValueStatus
 from ogikg.converter.pipeline import convert_bytes
 from ogikg.converter.unwrap import display_width, join_wrapped_lines
 from ogikg.synth.population import population
-from ogikg.synth.render import Rendering, render
+from ogikg.synth.render import Rendering, hard_wrap, render
 
 PARAGRAPHS = [
     "根据《中华人民共和国政府信息公开条例》规定,现公布遵义市统计局2022年度政府信息公开工作年度报告。"
@@ -22,18 +22,8 @@ PARAGRAPHS = [
 ]
 
 
-def _wrap(paragraph: str, width: int) -> list[str]:
-    lines, current = [], ""
-    for char in paragraph:
-        if display_width(current + char) > width:
-            lines.append(current)
-            current = ""
-        current += char
-    return [*lines, current]
-
-
 def test_hard_wrapped_prose_is_joined_back() -> None:
-    wrapped = "\n".join(line for paragraph in PARAGRAPHS for line in _wrap(paragraph, 60))
+    wrapped = hard_wrap("\n".join(PARAGRAPHS), 60)
     assert "遵义市统计局" not in wrapped  # the wrap cuts the name: 现公布遵义市 / 统计局
     text, joins, width = join_wrapped_lines(wrapped)
     assert (text, width) == ("\n".join(PARAGRAPHS), 60)
@@ -62,7 +52,7 @@ def test_contents_and_table_rows_are_never_joined() -> None:
 def _width_cutting(text: str, *cuts: str) -> str:
     """``text`` hard-wrapped at the first width whose break falls where one of ``cuts`` shows it."""
     for width in range(30, 160):
-        wrapped = _hard_wrapped(text, width)
+        wrapped = hard_wrap(text, width)
         if any(cut in wrapped for cut in cuts):
             return wrapped
     raise AssertionError(f"no width breaks the text at {cuts!r}")
@@ -80,10 +70,6 @@ def test_figures_and_item_numbers_cut_by_the_wrap_are_joined_back() -> None:
     assert table.removeprefix("政府信息公开情况统计表") in joined.replace("\n", "") and "件81\n" not in joined
 
 
-def _hard_wrapped(text: str, width: int) -> str:
-    return "\n".join(piece for line in text.split("\n") for piece in _wrap(line, width))
-
-
 def test_hard_wrapped_flattened_tables_never_give_a_wrong_value() -> None:
     """Synthetic reports with space-separated and run-together tables, every line broken at a fixed
     width (numbers and item numbers cut too): no value claimed with certainty may differ from the
@@ -95,7 +81,7 @@ def test_hard_wrapped_flattened_tables_never_give_a_wrong_value() -> None:
         layout = ("spaces", "run-together")[index % 2]
         data, truth = render(report, Rendering(layout, traditional=False), rng)
         for width in (50, 76):
-            parsed = convert_bytes("wrapped.txt", _hard_wrapped(data.decode("utf-8"), width).encode())
+            parsed = convert_bytes("wrapped.txt", hard_wrap(data.decode("utf-8"), width).encode())
             for cell in parsed.cells:
                 name = f"{cell.indicator}/{cell.applicant}" if cell.applicant else cell.indicator
                 if name not in truth["cells"]:

@@ -20,6 +20,7 @@ from importlib import resources
 
 import opencc
 
+from ogikg.converter.unwrap import display_width
 from ogikg.ontology.layout import CellKey, GridCell, GridTable, form_tables
 from ogikg.synth.numbers import FormValues, Value
 
@@ -281,6 +282,23 @@ def render_docx(
 
 
 @cache
+def hard_wrap(text: str, width: int) -> str:
+    """``text`` as a copy from a PDF viewer gives it: every line cut into pieces of at most ``width``
+    display columns (wide characters take two), inside names, numbers and table rows alike."""
+    pieces: list[str] = []
+    for line in text.split("\n"):
+        current, used = "", 0
+        for char in line:
+            columns = display_width(char)
+            if current and used + columns > width:
+                pieces.append(current)
+                current, used = "", 0
+            current += char
+            used += columns
+        pieces.append(current)
+    return "\n".join(pieces)
+
+
 def _s2t() -> opencc.OpenCC:
     return opencc.OpenCC("s2t")
 
