@@ -74,6 +74,7 @@ def corpus(widths: list[int]) -> Counter[str]:
             continue
         before = _readings(original)
         tally["files"] += 1
+        tally["originals joined"] += any("wrapped at" in warning for warning in original.document.warnings)
         for width in widths:
             try:
                 cut = "\n".join(line if "|" in line else hard_wrap(line, width) for line in text.split("\n"))
@@ -143,7 +144,8 @@ def main() -> None:
             "readings that differ from the original's: "
             + ", ".join(f"{kind} {tally[kind + ' differ']} of {tally[kind + ' readings']}" for kind in KINDS)
             + f"; cell values claimed with certainty that differ: {tally['wrong cells']}; "
-            f"rejected: {tally['rejected']}"
+            f"rejected: {tally['rejected']}; "
+            f"original files whose lines were joined: {tally['originals joined']}"
         )
     else:
         print(f"corpus: {SHARED / 'corpus'} not found, skipped", file=sys.stderr)
