@@ -33,11 +33,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("OGIKG_SHARED", ROOT / ".." / "shared"))
 
 
-def _cell_name(cell: object) -> str:
-    applicant = getattr(cell, "applicant", None)
-    return f"{cell.indicator}/{applicant}" if applicant else cell.indicator  # type: ignore[attr-defined]
-
-
 def _readings(report: ParsedReport) -> dict[str, object]:
     agency = report.metadata.agency
     found: dict[str, object] = {
@@ -49,7 +44,7 @@ def _readings(report: ParsedReport) -> dict[str, object]:
         "template": report.template,
     }
     found.update({f.indicator: f.value for f in report.narrative})
-    found.update({_cell_name(c): (c.value, c.status) for c in report.cells})
+    found.update({c.key: (c.value, c.status) for c in report.cells})
     return found
 
 
@@ -88,7 +83,7 @@ def corpus(widths: list[int]) -> Counter[str]:
                 tally[f"{kind} readings"] += 1
                 tally[f"{kind} differ"] += after.get(key) != value
             for cell in wrapped.cells:
-                was = before.get(_cell_name(cell))
+                was = before.get(cell.key)
                 if (
                     cell.status is ValueStatus.REPORTED
                     and isinstance(was, tuple)
@@ -112,7 +107,7 @@ def synthetic(count: int, widths: list[int], seed: int) -> Counter[str]:
                 tally["rejected"] += 1
                 continue
             for cell in parsed.cells:
-                expected = truth["cells"].get(_cell_name(cell))
+                expected = truth["cells"].get(cell.key)
                 if expected is None:
                     continue
                 tally["cells"] += 1

@@ -513,10 +513,6 @@ class Tally:
         self.seconds += other.seconds
 
 
-def _cell_name(cell: Cell) -> str:
-    return f"{cell.indicator}/{cell.applicant}" if cell.applicant else cell.indicator
-
-
 def _readings(cell: Cell) -> list[str]:
     found = [canonical(cell.value)] if cell.value is not None else []
     return found + [canonical(v) for v in cell.alternatives]
@@ -553,7 +549,7 @@ def score(parsed: ParsedReport | None, truth: dict, layout: str) -> tuple[Tally,
             # not identified (e.g. a county name that several prefectures share) is not wrong
             tally.metadata_unknown += int(found[name] is None)
             failures.append(f"metadata {name}: {found[name]!r} != {truth[name]!r}")
-    cells = {_cell_name(cell): cell for cell in parsed.cells}
+    cells = {cell.key: cell for cell in parsed.cells}
     for name, want in expected.items():
         cell = cells.get(name)
         if want.recoverable:

@@ -51,6 +51,7 @@ from ogikg.converter.model import (
     Span,
     Template,
     ValueStatus,
+    cell_key,
 )
 from ogikg.ontology.catalogue import Catalogue, Concept, catalogue
 
@@ -82,10 +83,6 @@ def uncertain(best: Number | None, *alternatives: Number) -> _Uncertain:
 
 
 CellSpec = Number | _NoValue | _Uncertain | Cell | object
-
-
-def cell_key(indicator: str, applicant: str | None = None) -> str:
-    return indicator if applicant is None else f"{indicator}/{applicant}"
 
 
 def _generation(generation: str | Template) -> Template:

@@ -202,3 +202,14 @@ def test_two_years_of_one_agency_count_the_agency_once_over_the_union_of_graphs(
     assert [(r["name"].value, int(r["sum"].value), int(r["n"].value)) for r in rows] == [
         ("衢州市统计局", 47, 2)
     ]
+
+
+def test_reports_of_one_agency_share_the_agency_prefix_of_their_iris() -> None:
+    first, later = (
+        iris.report_iris("330800-abc", 2020, "0" * 64),
+        iris.report_iris("330800-abc", 2021, "1" * 64),
+    )
+    other = iris.report_iris("330100-abc", 2020, "2" * 64)
+    assert iris.report_agency_prefix(first.report) == iris.report_agency_prefix(later.report)
+    assert iris.report_agency_prefix(first.report) == iris.data_base() + "id/report/330800-abc"
+    assert iris.report_agency_prefix(other.report) != iris.report_agency_prefix(first.report)

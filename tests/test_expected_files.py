@@ -19,6 +19,7 @@ import pytest
 import stdnum
 from stdnum.cn import uscc
 
+from ogikg.converter.model import cell_key
 from ogikg.evaluation import METADATA_FIELDS
 from ogikg.ontology.catalogue import Catalogue, Concept, catalogue
 from shared import SHARED, shared_dir
@@ -241,11 +242,7 @@ def test_whole_reports_have_every_cell_of_the_form(path: Path) -> None:
         notation, applicant = _split_key(key)
         broader = cat.by_iri.get(cat[notation].broader or "")
         assert broader is not None and broader.kind == "derived", f"missing {key}"
-        assert _key(broader.notation, applicant) in cells, f"missing {key}"
-
-
-def _key(notation: str, applicant: str | None) -> str:
-    return f"{notation}/{applicant}" if applicant else notation
+        assert cell_key(broader.notation, applicant) in cells, f"missing {key}"
 
 
 def _number(cells: Mapping[str, str], key: str) -> Decimal | None:
@@ -259,14 +256,14 @@ def _sum_of(cat: Catalogue, cells: Mapping[str, str], parts: list[str], applican
     used_groups: set[str] = set()
     for iri in parts:
         part = cat.iri(iri)
-        value = _number(cells, _key(part.notation, applicant))
+        value = _number(cells, cell_key(part.notation, applicant))
         if value is None:
             group = cat.by_iri.get(part.broader or "")
-            if group is None or group.kind != "derived" or _key(part.notation, applicant) in cells:
+            if group is None or group.kind != "derived" or cell_key(part.notation, applicant) in cells:
                 return None
             if group.notation in used_groups:
                 continue
-            value = _number(cells, _key(group.notation, applicant))
+            value = _number(cells, cell_key(group.notation, applicant))
             if value is None:
                 return None
             used_groups.add(group.notation)
@@ -290,10 +287,10 @@ def _arithmetic_failures(cells: Mapping[str, str]) -> Iterator[str]:
         table = _table(cat, concept) or next((_table(cat, cat.iri(i)) for i in concept.left_terms), None)
         per_column = columns if table is not None and table.column_scheme else [None]
         for applicant in per_column:
-            label = f"{concept.notation}/{applicant}" if applicant else concept.notation
+            label = cell_key(concept.notation, applicant)
             rule = (concept.sum_rule or concept.rule or concept.bound_rule or "").rsplit("/", 1)[-1]
             if concept.sum_of and concept.kind == "indicator":
-                want = _number(cells, _key(concept.notation, applicant))
+                want = _number(cells, cell_key(concept.notation, applicant))
                 got = _sum_of(cat, cells, concept.sum_of, applicant)
                 if want is not None and got is not None and want != got:
                     yield f"{rule or 'sum'} {label}"
@@ -302,7 +299,7 @@ def _arithmetic_failures(cells: Mapping[str, str]) -> Iterator[str]:
                 right = _sum_of(cat, cells, concept.right_terms, applicant)
                 if left is not None and right is not None and left != right:
                     yield f"{rule or 'balance'} {label}"
-            value = _number(cells, _key(concept.notation, applicant))
+            value = _number(cells, cell_key(concept.notation, applicant))
             if value is not None and concept.at_most_sum_of:
                 bound = _sum_of(cat, cells, concept.at_most_sum_of, applicant)
                 if bound is not None and value > bound:

@@ -33,7 +33,7 @@ def test_sample_converts_to_its_truth(samples, index):
     assert report.metadata.agency is not None
     assert report.metadata.agency.name == truth["agency"]
     assert report.metadata.agency.adcode == truth["adcode"]
-    got = {(f"{c.indicator}/{c.applicant}" if c.applicant else c.indicator): c for c in report.cells}
+    got = {c.key: c for c in report.cells}
     assert set(got) == set(truth["cells"])
     for key, expected in truth["cells"].items():
         cell = got[key]

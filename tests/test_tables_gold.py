@@ -53,10 +53,6 @@ def _reading(file: str) -> TableReading:
     return read_tables(document.text)
 
 
-def _key(cell: Cell) -> str:
-    return f"{cell.indicator}/{cell.applicant}" if cell.applicant else cell.indicator
-
-
 def _printed(cell: Cell) -> str:
     if cell.status is ValueStatus.BLANK:
         return ""
@@ -72,7 +68,7 @@ def _readings(cell: Cell) -> list[str]:
 
 
 def _problems(gold: dict[str, Any], reading: TableReading) -> list[str]:
-    cells = {_key(cell): cell for cell in reading.cells}
+    cells = {cell.key: cell for cell in reading.cells}
     problems = []
     for key, want in gold["cells"].items():
         cell = cells.get(key)
@@ -106,7 +102,7 @@ def test_whole_report_cells(path: Path) -> None:
     reading = _reading(gold["file"])
     assert reading.template is _template(gold)
     assert _problems(gold, reading) == []
-    unexpected = sorted(_key(c) for c in reading.cells if _key(c) not in gold["cells"])
+    unexpected = sorted(c.key for c in reading.cells if c.key not in gold["cells"])
     assert unexpected == []
 
 
@@ -177,7 +173,7 @@ def test_spans_point_at_the_printed_value() -> None:
 
 def test_run_together_report_marks_only_undecidable_cells() -> None:
     reading = _reading("reports/r0158.txt")
-    uncertain = sorted(_key(c) for c in reading.cells if c.status is ValueStatus.UNCERTAIN)
+    uncertain = sorted(c.key for c in reading.cells if c.status is ValueStatus.UNCERTAIN)
     assert uncertain == [
         "2021.T2.normativeDocuments.inForce",
         "2021.T2.normativeDocuments.issued",

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ogikg.converter.model import Cell, TableReading, Template, ValueStatus
+from ogikg.converter.model import Cell, TableReading, Template, ValueStatus, cell_key
 from ogikg.converter.normalise import normalise_text
 from ogikg.converter.tables import read_tables
 from ogikg.converter.values import format_value
@@ -29,16 +29,12 @@ PROSE_AFTER = "五、存在的主要问题及改进情况\n仍需加强。\n六�
 Rows = list[list[str]]
 
 
-def _key(indicator: str, applicant: str | None) -> str:
-    return f"{indicator}/{applicant}" if applicant else indicator
-
-
 def _printed(value: int | Decimal) -> str:
     return format_value(value)
 
 
 def _grids(generation: str, values: dict[str, int | Decimal]) -> list[GridTable]:
-    return form_tables(generation, lambda key: _printed(values[_key(*key)]))
+    return form_tables(generation, lambda key: _printed(values[cell_key(*key)]))
 
 
 def _tables(generation: str, values: dict[str, int | Decimal]) -> list[tuple[str, Rows]]:
@@ -126,7 +122,7 @@ RENDERINGS: dict[str, Callable[[list[tuple[str, Rows]]], str]] = {
 
 def _check(reading: TableReading, values: dict[str, int | Decimal]) -> tuple[int, int]:
     """Every form cell is read: certain ones right, uncertain ones listing the value."""
-    cells = {_key(c.indicator, c.applicant): c for c in reading.cells}
+    cells = {c.key: c for c in reading.cells}
     assert set(cells) == set(values)
     uncertain = 0
     for key, value in values.items():

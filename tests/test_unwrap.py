@@ -5,11 +5,11 @@ from __future__ import annotations
 import random
 
 from ogikg.converter.decode import decode
-from ogikg.converter.decode_cells import is_wide
+from ogikg.converter.decode_cells import display_width, is_wide
 from ogikg.converter.metadata import extract_metadata
 from ogikg.converter.model import ValueStatus
 from ogikg.converter.pipeline import convert_bytes
-from ogikg.converter.unwrap import display_width, join_wrapped_lines
+from ogikg.converter.unwrap import join_wrapped_lines
 from ogikg.synth.population import population
 from ogikg.synth.render import Rendering, hard_wrap, render
 
@@ -83,7 +83,7 @@ def test_hard_wrapped_flattened_tables_never_give_a_wrong_value() -> None:
         for width in (50, 76):
             parsed = convert_bytes("wrapped.txt", hard_wrap(data.decode("utf-8"), width).encode())
             for cell in parsed.cells:
-                name = f"{cell.indicator}/{cell.applicant}" if cell.applicant else cell.indicator
+                name = cell.key
                 if name not in truth["cells"]:
                     continue
                 total += 1

@@ -176,11 +176,6 @@ def _parse_expected(data: Mapping[str, Any]) -> Expected:
 # ---------------------------------------------------------------------------------- from converter
 
 
-def cell_key(indicator: str, applicant: str | None) -> str:
-    """``2021.T3.granted`` + ``NP`` -> ``2021.T3.granted/NP``; cells without a column keep the notation."""
-    return f"{indicator}/{applicant}" if applicant else indicator
-
-
 def number_text(value: int | Decimal) -> str:
     """A number as the expected files write it: no exponent, no trailing zeros after the point."""
     if isinstance(value, int):
@@ -219,7 +214,7 @@ def from_parsed(
         is_summary=meta.is_summary,
         index_number=meta.index_number,
         uscc=agency.uscc if agency else None,
-        cells={cell_key(c.indicator, c.applicant): predicted_cell(c) for c in parsed.cells},
+        cells={c.key: predicted_cell(c) for c in parsed.cells},
         narrative={f.indicator: Decimal(f.value) for f in parsed.narrative},
     )
 

@@ -157,6 +157,12 @@ def report_iris(agency_key_or_none: str | None, year: int | None, source_sha256:
     )
 
 
+def report_agency_prefix(report_iri: str) -> str:
+    """The part of a report IRI that names its agency (``…/id/report/<agency key>`` of
+    ``…/<agency key>/<year>``): the same for every report of an agency."""
+    return report_iri.rsplit("/", 1)[0]
+
+
 def area_iri(adcode: str) -> str:
     return f"{data_base()}id/area/{adcode}"
 

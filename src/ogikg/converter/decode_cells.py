@@ -15,17 +15,33 @@ CELL_SEPARATOR = " | "
 _WHITESPACE_RUN = re.compile(r"\s+")
 
 
+# CJK ideographs, kana, CJK and full-width punctuation: written without spaces, two columns wide.
+_WIDE_RANGES = ((0x2E80, 0x9FFF), (0xF900, 0xFAFF), (0xFE10, 0xFE6F), (0xFF00, 0xFFEF), (0x20000, 0x3FFFF))
+_WIDE_SINGLES = frozenset((0x2014, 0x2018, 0x2019, 0x201C, 0x201D, 0x2026))
+# The same set as one character class, to count a whole line in C.
+_WIDE_CHARACTER = re.compile(
+    "["
+    + "".join(f"{chr(low)}-{chr(high)}" for low, high in _WIDE_RANGES)
+    + "".join(map(chr, sorted(_WIDE_SINGLES)))
+    + "]"
+)
+# A line that starts an item or a heading (一、 一是 (一) 1、 1. 1) ① 第一章): never the continuation
+# of the line before it, wherever that line ended (PDF paragraphs, hard-wrapped copies).
+STARTS_ITEM = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．是]|[(（]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]"
+    r"|\d{1,2}\s*(?:[、．)）]|\.(?!\d))|[\u2460-\u249b\u3220-\u3229]|第[一二三四五六七八九十]+[章节条])"
+)
+
+
 def is_wide(char: str) -> bool:
     """CJK ideographs, kana, CJK and full-width punctuation: scripts written without spaces."""
     code = ord(char)
-    return (
-        0x2E80 <= code <= 0x9FFF
-        or 0xF900 <= code <= 0xFAFF
-        or 0xFE10 <= code <= 0xFE6F
-        or 0xFF00 <= code <= 0xFFEF
-        or 0x20000 <= code <= 0x3FFFF
-        or code in (0x2014, 0x2018, 0x2019, 0x201C, 0x201D, 0x2026)
-    )
+    return code in _WIDE_SINGLES or any(low <= code <= high for low, high in _WIDE_RANGES)
+
+
+def display_width(line: str) -> int:
+    """Columns on a fixed-width display: two for each wide character, one otherwise."""
+    return len(line) + len(_WIDE_CHARACTER.findall(line))
 
 
 def join_fragments(fragments: list[str]) -> str:

@@ -22,7 +22,7 @@ from typing import Any
 import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 
-from ogikg.converter.decode_cells import is_wide, join_fragments, render_row
+from ogikg.converter.decode_cells import STARTS_ITEM, is_wide, join_fragments, render_row
 from ogikg.converter.model import RejectedInput
 
 Char = dict[str, Any]
@@ -41,10 +41,6 @@ _MARGIN_MIN_LINES = 4  # … when a page has this many of them
 _PAGE_NUMBER = re.compile(
     r"^(?:[-—–－]\s*\d{1,4}\s*[-—–－]|\d{1,4}|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
     r"|\d{1,4}\s*/\s*\d{1,4})$"
-)
-_STARTS_NUMBERED = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[(（]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]"
-    r"|\d{1,2}\s*(?:[、．]|\.(?!\d))|[\u2460-\u249b\u3220-\u3229])"
 )
 
 
@@ -254,7 +250,7 @@ def _continues(previous: _Item, item: _Item, margins: dict[int, tuple[float, flo
     left, _ = margins[item.page]
     reaches_right = previous.x1 >= right - 1.2 * previous.size
     starts_left = item.x0 <= left + 0.5 * item.size
-    return reaches_right and starts_left and not _STARTS_NUMBERED.match(item.text)
+    return reaches_right and starts_left and not STARTS_ITEM.match(item.text)
 
 
 def _join_paragraphs(items: list[_Item]) -> list[_Item]:

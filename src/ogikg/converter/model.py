@@ -137,6 +137,16 @@ class Cell:
     span: Span | None
     alternatives: tuple[int | Decimal, ...] = ()  # other readings, when status is uncertain
 
+    @property
+    def key(self) -> str:
+        """Its key in truth, expected and export files (``cell_key``)."""
+        return cell_key(self.indicator, self.applicant)
+
+
+def cell_key(indicator: str, applicant: str | None = None) -> str:
+    """``2021.T3.granted`` + ``NP`` -> ``2021.T3.granted/NP``; cells without a column keep the notation."""
+    return f"{indicator}/{applicant}" if applicant else indicator
+
 
 @dataclass(frozen=True, slots=True)
 class NarrativeFigure:

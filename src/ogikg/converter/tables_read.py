@@ -251,7 +251,7 @@ def _emit(
             continue
         cell = _cell(slot, reading, slot.kind, units)
         if cell.status is ValueStatus.UNCERTAIN:
-            uncertain_names.append(_cell_name(cell))
+            uncertain_names.append(cell.key)
         cells.append(cell)
     if plan.row.spec is None and plan.row.head is not None and readings:
         warnings.append(
@@ -275,10 +275,6 @@ def _plain_cells(plan: RowPlan) -> list[Cell] | None:
         span = new_span(piece.line, piece.start, piece.end)
         found.append(new_cell(form.indicator, form.applicant, reported, int(raw), raw, span))
     return found
-
-
-def _cell_name(cell: Cell) -> str:
-    return cell.indicator + (f"/{cell.applicant}" if cell.applicant else "")
 
 
 def _cell(slot: SlotSpec, reading: CellReading, kind: CellKind, units: tuple[str, ...]) -> Cell:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from ogikg.converter.decode_cells import STARTS_ITEM, display_width
+
 _MIN_PROSE_WIDTH = 20  # display columns: shorter lines are headings, cells or list items
 _MIN_FULL_LINES = 4
 _FULL_SHARE = 0.4  # of the prose lines, at least this many end at the wrap width
@@ -20,20 +22,8 @@ _OPEN_SHARE = 0.6  # of those, at least this many end mid-sentence
 _LONGEST_WRAP = 200  # characters: copies wrap well before this
 _SLACK = 2  # a wide character that does not fit moves to the next line: up to two columns short
 _SENTENCE_END = frozenset("。！？；：!?;:")
-# The characters decode_cells.is_wide counts as wide, as one class: counted in C, not per character.
-_WIDE = re.compile(
-    "[\u2e80-\u9fff\uf900-\ufaff\ufe10-\ufe6f\uff00-\uffef\U00020000-\U0003ffff\u2014\u2018\u2019\u201c\u201d\u2026]"
-)
 _DOT_LEADER = re.compile(r"\.{3,}|…{2,}|·{3,}")
 _TABLE_ROW = re.compile(r"\d[\d,.]*\s+[\d,.]*\d")  # figures side by side: a space-separated row
-_STARTS_BLOCK = re.compile(
-    r"\s*(?:[一二三四五六七八九十]+\s*[、.．是]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|\d{1,2}\s*[.、．)）]|第[一二三四五六七八九十]+[章节条])"
-)
-
-
-def display_width(line: str) -> int:
-    """Columns on a fixed-width display: two for each wide character (``is_wide``), one otherwise."""
-    return len(line) + len(_WIDE.findall(line))
 
 
 def join_wrapped_lines(text: str) -> tuple[str, int, int]:
@@ -69,7 +59,7 @@ def _continues(previous: str, line: str) -> bool:
     if not line.strip() or not _is_text(line):
         return False
     # An item number after a digit was cut by the wrap (…件8 / 14.其他), else it starts an item.
-    return not _STARTS_BLOCK.match(line) or previous.rstrip()[-1].isdigit()
+    return not STARTS_ITEM.match(line) or previous.rstrip()[-1].isdigit()
 
 
 def _wrap_width(lines: list[str], widths: list[int]) -> int:

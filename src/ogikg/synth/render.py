@@ -20,7 +20,8 @@ from importlib import resources
 
 import opencc
 
-from ogikg.converter.unwrap import display_width
+from ogikg.converter.decode_cells import display_width
+from ogikg.converter.model import cell_key
 from ogikg.ontology.layout import CellKey, GridCell, GridTable, form_tables
 from ogikg.synth.numbers import FormValues, Value
 
@@ -327,8 +328,7 @@ def truth(report: SynthReport, rendering: Rendering, printed: dict[CellKey, str]
     cells = {}
     for key, value in report.form.values.items() if report.form else []:
         notation, applicant = key
-        name = f"{notation}/{applicant}" if applicant else notation
-        cells[name] = {"printed": printed.get(key, ""), "value": _truth_value(value)}
+        cells[cell_key(notation, applicant)] = {"printed": printed.get(key, ""), "value": _truth_value(value)}
     return {
         "agency": report.agency.name,
         "body": report.agency.body,

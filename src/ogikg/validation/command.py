@@ -159,8 +159,8 @@ def _cross_report_findings(
 
 
 def _bucket(report: str, buckets: int) -> int:
-    """The bucket of a report: by its agency, the IRI's path without the year (…/report/KEY/YEAR)."""
-    return zlib.crc32(report.rsplit("/", 1)[0].encode("utf-8")) % buckets
+    """The bucket of a report, chosen by its agency."""
+    return zlib.crc32(iris.report_agency_prefix(report).encode("utf-8")) % buckets
 
 
 def validate_output(
