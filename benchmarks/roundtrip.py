@@ -17,8 +17,9 @@ alone, without the converter's code:
 * space-separated rows drop empty cells: the k printed tokens of a row may stand in any k of its
   n cells, in order. Run-together rows lose every separator: the row's characters may be cut
   into its n cells anywhere a printed number can start and end (no leading zero, a sign only in
-  a signed cell and only first, a decimal point only in a decimal cell, a unit only last). Each
-  choice per row is an *assignment*; the consistent ones satisfy every identity of the form
+  a signed cell and only first — or alone, its digits lost —, a decimal point only in a decimal
+  cell, a unit only last). Each choice per row is an *assignment*; the consistent ones satisfy
+  every identity of the form
   (ogi:sumOf, bounds, the 表三 balance, the applicant 总计) over printed, non-blank cells.
   If none is consistent (a report that breaks an identity), no identity is used. A value is
   recoverable iff it is the same in every consistent assignment (brute force over the rows'
@@ -57,7 +58,11 @@ from ogikg.synth.population import population
 from ogikg.synth.render import LAYOUTS, Rendering, render
 
 CellKey = tuple[str, str | None]
-Value = int | Decimal | None
+Value = int | Decimal | str | None
+# A sign whose digits were lost (real copies print a bare 增): a cell of a signed column with no
+# value, on which no identity is tested. Synthetic reports never print one, but a run-together
+# "0+25" may be read as 0, +, 25 — so such a reading keeps the other readings' cells uncertain.
+LOST_DIGITS = "+?"
 
 GRID_LAYOUTS = frozenset({"pipe", "markdown", "cells", "html", "docx"})
 YEARS = range(2012, 2025)
@@ -151,6 +156,8 @@ def printed_number(text: str, kind: str) -> Value | bool:
     if kind == "count":
         return int(text) if _COUNT.fullmatch(text) else False
     if kind == "signed":
+        if text in ("+", "-"):
+            return LOST_DIGITS
         return int(text) if _SIGNED.fullmatch(text) else False
     found = _DECIMAL.fullmatch(text)
     if found is None:
@@ -160,7 +167,7 @@ def printed_number(text: str, kind: str) -> Value | bool:
 
 
 def canonical(value: Value) -> str:
-    return "" if value is None else format_value(value)
+    return "" if value is None else value if isinstance(value, str) else format_value(value)
 
 
 # --- readings of one row --------------------------------------------------------------------------
@@ -186,7 +193,7 @@ def _holds(identity: Identity, values: dict[CellKey, Value]) -> bool | None:
     for side, target in ((identity.left, left), (identity.right, right)):
         for key in side:
             value = values.get(key)
-            if value is None:
+            if value is None or isinstance(value, str):
                 return None
             target.append(value)
     a, b = sum(left), sum(right)
@@ -198,9 +205,9 @@ def _possible(identity: Identity, values: dict[CellKey, Value]) -> bool:
     if identity.relation != "=" or len(identity.left) != 1:
         return True
     total = values.get(identity.left[0])
-    if total is None:
+    if total is None or isinstance(total, str):
         return True
-    placed = [values[key] for key in identity.right if values.get(key) is not None]
+    placed = [v for key in identity.right if isinstance(v := values.get(key), int | Decimal)]
     return not all(v >= 0 for v in placed) or sum(placed) <= total
 
 
@@ -219,7 +226,7 @@ def _target(
         if own.count(key) != 1 or key in other:
             continue
         known = [values.get(k) for k in (*own, *other) if k != key]
-        if any(v is None for v in known):
+        if any(v is None or isinstance(v, str) for v in known):
             continue
         value = sum(values[k] for k in other) - sum(values[k] for k in own if k != key)  # type: ignore[misc]
         if value < 0 and kind == "count":

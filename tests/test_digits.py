@@ -73,6 +73,19 @@ def test_sign_starts_a_cell() -> None:
     assert all(cells[1].startswith("+") for cells in found)
 
 
+def test_a_sign_whose_digits_were_lost_may_stand_alone() -> None:
+    """Real copies print 增 with its digits lost ("行政处罚 | 0 | 增 | 25"); run together, "0增25"
+    is then either 0, +2, 5 or 0, 增 (illegible), 25 — two readings, never a certain +2."""
+    run = Run((Slot("previous"), Slot("change", signed=True), Slot("decisions")), (Chunk("0+25"),))
+    found = sorted(texts(run, r) for r in readings(run))
+    assert found == [["0", "+", "25"], ["0", "+2", "5"]]
+    unsigned = Run((Slot("a"), Slot("b"), Slot("c")), (Chunk("0+25"),))
+    assert readings(unsigned) == []
+    # an identity is not tested on a bare sign (0 + 2 ≠ 5 rules the other reading out)
+    rule = Rule(("decisions",), ("previous", "change"), "=", "test")
+    assert [texts(run, r) for r in solve([run], [rule])[0].readings] == [["0", "+", "25"]]
+
+
 def test_review_table_groups() -> None:
     run, rules = t4_run("21317000001324019")
     found = [texts(run, r) for r in readings(run, rules)]

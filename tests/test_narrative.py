@@ -143,6 +143,16 @@ def test_pdf_lines_broken_inside_a_sentence() -> None:
     assert values == {"activeDisclosed": 2428, "requestsReceived": 17, "feesCharged": Decimal(0)}
 
 
+def test_a_paragraph_is_not_joined_to_the_heading_after_it() -> None:
+    """Web pages give one paragraph per line, without blank lines: a paragraph that stops without
+    a full stop is still not continued by the numbered heading below it."""
+    text = "在门户网站主动公开政府信息260余\n二、主动公开政府信息情况\n第二十条第(一)项\n"
+    figure = _figures(text, 2020)["activeDisclosed"]
+    assert (figure.value, _at(text, figure)) == (260, "主动公开政府信息260余")
+    wrapped = "本机关全年主动公开政府\n信息120条。\n"
+    assert _values(wrapped, 2020) == {"activeDisclosed": 120}
+
+
 def test_new_requests_are_not_counted_as_received() -> None:
     values = _values(_text("r0101"), 2024)
     assert values == {

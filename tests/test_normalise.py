@@ -57,6 +57,15 @@ def test_traditional_text_is_simplified() -> None:
     )
 
 
+def test_hong_kong_variant_characters_are_simplified() -> None:
+    """Mirror copies in Hong Kong forms write 衞 for 衛 (卫) and 敍 for 敘 (叙): t2s keeps them."""
+    assert (
+        normalise_text("京山市衞生健康局2021年政府信息公開工作年度報告,敍述如下")
+        == "京山市卫生健康局2021年政府信息公开工作年度报告,叙述如下"
+    )
+    assert label_key("衞生健康") == label_key("卫生健康")
+
+
 def test_simplified_text_with_shared_characters_is_not_converted() -> None:
     text = "乾隆年间於此著书,本局坚持以公开为常态、不公开为例外,主动公开政府信息120条。"
     assert not is_traditional(text)

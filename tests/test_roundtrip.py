@@ -65,6 +65,17 @@ def test_split_readings_keep_those_satisfying_the_row_identity() -> None:
     assert rt.split_readings("1910", keys, kinds, [total], rt.Budget()) == [(1, 9, 10)]
 
 
+def test_a_bare_sign_is_a_cell_whose_digits_were_lost() -> None:
+    keys = (("previous", None), ("change", None), ("decisions", None))
+    kinds = {**dict.fromkeys(keys, "count"), ("change", None): "signed"}
+    assert rt.printed_number("+", "signed") == rt.LOST_DIGITS
+    assert rt.printed_number("+", "count") is False
+    assert sorted(rt.split_readings("0+25", keys, kinds, [], rt.Budget()), key=str) == [
+        (0, rt.LOST_DIGITS, 25),
+        (0, 2, 5),
+    ]
+
+
 def test_token_readings_place_dropped_blank_cells_anywhere() -> None:
     keys = (("a", None), ("b", None), ("c", None))
     kinds = dict.fromkeys(keys, "count")

@@ -4,7 +4,8 @@ Some copies of a report lost every cell separator: "规范性文件898989", "（
 A *run* is the printed text of k consecutive cells (one or more chunks: a space or a sign that
 did survive is a certain boundary). Every way to cut the run into k cells is a *reading*; a cell
 may not start with 0 unless it is "0" (or "0.x"), a decimal point only occurs in a decimal cell,
-a sign only at the start of a signed cell.
+a sign only at the start of a signed cell — or alone, when its digits were lost (an illegible
+cell, on which no rule is tested).
 
 Readings are filtered by the form's arithmetic (``Rule``: Σ left = Σ right, or ≤ / ≥), taken
 from the catalogue by the caller: first the rules inside one run (表三 I2: 总计 = Σ applicant
@@ -120,8 +121,10 @@ def _valid_cell(text: str, slot: Slot) -> bool:
         return False
     body = text
     if body[0] in "+-":
-        if not slot.signed or len(body) == 1:
+        if not slot.signed:
             return False
+        if len(body) == 1:
+            return True  # 增 / 减 whose digits were lost: an illegible cell
         body = body[1:]
     if not body[0].isdigit() or not body[-1].isdigit():
         return False
@@ -160,6 +163,8 @@ def _target(rule: Rule, key: Key, values: Mapping[Key, Number]) -> Number | None
     own, other = (rule.left, rule.right) if key in rule.left else (rule.right, rule.left)
     if list(own).count(key) != 1 or key in other:
         return None
+    if any(k not in values for k in (*own, *other) if k != key):
+        return None  # a term without a value (a bare sign): nothing to compute
     rest = sum((values[k] for k in own if k != key), 0)
     return sum((values[k] for k in other), 0) - rest
 
@@ -273,6 +278,13 @@ def _left_to_right(
                 continue
             value = to_number(cell)
             if value is None:
+                if cell not in ("+", "-"):
+                    continue
+                # a bare sign has no value: the rules over it are not tested (as for a placeholder)
+                values.pop(slot.key, None)
+                cuts.append((chunk, offset, end))
+                place(slot_index + 1, chunk, end)
+                cuts.pop()
                 continue
             values[slot.key] = value
             if all(_holds(rule, values) for rule in by_last.get(slot_index, ())):
@@ -662,7 +674,11 @@ def _search(
         run = runs[run_index]
         for reading in local[run_index]:
             for slot, cut in zip(run.slots, reading, strict=True):
-                values[slot.key] = to_number(cell_text(run, cut))  # type: ignore[assignment]
+                value = to_number(cell_text(run, cut))
+                if value is None:
+                    values.pop(slot.key, None)
+                else:
+                    values[slot.key] = value
             if all(_holds(rule, values) for rule in checks.get(step, ())):
                 chosen[run_index] = reading
                 if assign(step + 1):

@@ -20,6 +20,7 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 
+from ogikg.converter.decode_cells import STARTS_ITEM
 from ogikg.converter.metadata_text import Lines
 from ogikg.converter.model import NarrativeFigure, Span
 from ogikg.iris import INDICATOR, SCHEME, UNIT, VOCAB
@@ -322,7 +323,8 @@ class _Prose:
     """The text with sentence-internal line breaks removed, mapped back to original lines.
 
     A line that stops mid-sentence (no closing punctuation) before a line that goes on with text is
-    a wrapped line of a PDF text layer; table lines are never joined.
+    a wrapped line of a PDF text layer; table lines and lines that open an item or a heading are
+    never joined.
     """
 
     def __init__(self, text: str) -> None:
@@ -330,9 +332,10 @@ class _Prose:
         starts = self.lines.starts
         table = self.lines.table_lines
         removed: list[int] = []
+        lines = self.lines.lines
         for match in _WRAP.finditer(text):
             line = bisect.bisect_right(starts, match.start()) - 1
-            if line not in table and line + 1 not in table:
+            if line not in table and line + 1 not in table and not STARTS_ITEM.match(lines[line + 1]):
                 removed.append(match.start())
         self.text = _without(text, removed)
         # The same text with table lines blanked (same offsets): literals are looked up in it, so

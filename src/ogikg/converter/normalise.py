@@ -12,7 +12,8 @@ adding or removing a line (line numbers are provenance):
   become the ordinary ideographs; ``㈠`` becomes ``(一)``, ``⑴`` ``(1)``, ``⒈`` ``1.``
   (circled ``①`` is kept: it is a numbering style of its own);
 * pinyin readings inserted after characters by some mirror sites (``機(jī)關(guān)``) are removed;
-* Traditional characters become Simplified (OpenCC ``t2s``) when ``is_traditional`` says the
+* Traditional characters become Simplified (OpenCC ``hk2s``: ``t2s`` plus Hong Kong variant
+  forms) when ``is_traditional`` says the
   text is written in Traditional characters — never on the strength of a few shared characters.
 
 Quote marks are kept as printed; ``label_key`` ignores them. ``其它`` and ``其他`` stay distinct
@@ -108,8 +109,10 @@ _TRAILING_SPACES = re.compile(r" +$", re.MULTILINE)
 
 
 @functools.cache
-def _t2s() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
+def _simplifier() -> opencc.OpenCC:
+    # hk2s is t2s after mapping Hong Kong variant forms (衞, 敍, 衹, 粧) to the standard ones,
+    # which t2s alone leaves as they are.
+    return opencc.OpenCC("hk2s")
 
 
 # Characters t2s changes that are also ordinary Simplified characters in some words (乾隆, 於菟,
@@ -121,7 +124,7 @@ _SHARED_WITH_SIMPLIFIED = "乾於藉瞭著夥甦"
 def _traditional_characters() -> tuple[re.Pattern[str], dict[int, str]]:
     """Characters that t2s changes on their own, as a search pattern and a translate table."""
     ideographs = "".join(chr(c) for c in (*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000)))
-    simplified = _t2s().convert(ideographs)
+    simplified = _simplifier().convert(ideographs)
     table: dict[int, str] = {}
     if len(simplified) == len(ideographs):
         table = {ord(a): b for a, b in zip(ideographs, simplified, strict=True) if a != b}
@@ -149,11 +152,11 @@ def is_traditional(text: str) -> bool:
 
 
 def to_simplified(text: str) -> str:
-    """OpenCC t2s, line by line if the converter ever changed the number of lines."""
-    converted = _t2s().convert(text)
+    """OpenCC hk2s, line by line if the converter ever changed the number of lines."""
+    converted = _simplifier().convert(text)
     if converted.count("\n") == text.count("\n"):
         return converted
-    return "\n".join(_t2s().convert(line) for line in text.split("\n"))
+    return "\n".join(_simplifier().convert(line) for line in text.split("\n"))
 
 
 # --- whole-document normalisation -------------------------------------------------------------

@@ -300,6 +300,7 @@ def hard_wrap(text: str, width: int) -> str:
     return "\n".join(pieces)
 
 
+@cache
 def _s2t() -> opencc.OpenCC:
     return opencc.OpenCC("s2t")
 

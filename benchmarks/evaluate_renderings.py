@@ -1,0 +1,195 @@
+"""The same real report in other renderings: does the converter read the same values?
+
+    .venv/bin/python benchmarks/evaluate_renderings.py [--renderings traditional,fullwidth,...] [--show 20]
+
+Every real text report of ../shared/corpus is re-rendered the ways the population publishes the
+same content, and converted again; each reading (metadata, narrative figures, cells) is compared
+with the reading of the original file:
+
+* ``traditional`` — OpenCC s2t, as mirror sites in Traditional characters copy a report;
+* ``hongkong`` — OpenCC s2hk (Hong Kong variant characters);
+* ``fullwidth`` — ASCII digits, letters and punctuation as full-width forms (an IME left on);
+* ``gb18030`` — the plain text encoded in GB18030 instead of UTF-8, with Windows line ends;
+* ``html-gbk`` — a GBK web page: pipe rows of two cells or more as a ``<table>``, other lines as
+  paragraphs, page chrome (breadcrumb, share bar, footer) around it, characters outside GBK as
+  references;
+* ``spaces`` — every space an ideographic or no-break space, indents of ideographic spaces;
+* ``cell-lines``, ``space-rows``, ``run-together`` — every pipe row of two cells or more
+  flattened as crawlers and copies flatten tables: one cell per line, cells separated by spaces,
+  cells run together with no separator (blank cells vanish in all three, so some cells can only
+  come back flagged);
+* ``label-spaces`` — pipe rows kept, a stray space inside every label ("本年度办 理结果").
+
+A reading that differs is a miss of the converter on that rendering (listed with ``--show``);
+a cell value claimed with certainty that differs from the original's is counted as wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import os
+import re
+import sys
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import opencc
+from evaluate_wrapped import KINDS, _kind, _readings
+
+from ogikg.converter.model import RejectedInput, ValueStatus
+from ogikg.converter.pipeline import convert_bytes
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("OGIKG_SHARED", ROOT / ".." / "shared"))
+
+_S2T = opencc.OpenCC("s2t")
+_S2HK = opencc.OpenCC("s2hk")
+_FULLWIDTH = str.maketrans({chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F) if chr(c) not in "|<>&"})
+_MARKDOWN_RULE = re.compile(r"^[\s:|]*-[\s:|-]*$")
+
+
+def _html_page(text: str) -> bytes:
+    body: list[str] = []
+    rows: list[str] = []
+
+    def close_table() -> None:
+        if rows:
+            body.append("<table border='1'>" + "".join(rows) + "</table>")
+            rows.clear()
+
+    for line in text.split("\n"):
+        cells = line.strip().strip("|").split("|")
+        if "|" in line and (_MARKDOWN_RULE.match(line) or sum(1 for c in cells if c.strip()) >= 2):
+            if _MARKDOWN_RULE.match(line):
+                continue
+            rows.append("<tr>" + "".join(f"<td>{html.escape(c.strip())}</td>" for c in cells) + "</tr>")
+            continue
+        close_table()
+        if line.strip():
+            body.append(f"<p>{html.escape(line)}</p>")
+    close_table()
+    page = (
+        "<!DOCTYPE html><html><head><meta http-equiv='Content-Type' content='text/html; charset=gbk'>"
+        "<title>政府信息公开年度报告</title></head><body>"
+        "<div class='breadcrumb'>首页 &gt; 政务公开 &gt; 政府信息公开年报</div>"
+        "<div class='article'>" + "\n".join(body) + "</div>"
+        "<div class='share'>分享到：微信 微博 QQ空间</div>"
+        "<div class='footer'>主办单位：本网站 联系我们 网站地图</div></body></html>"
+    )
+    return page.encode("gbk", errors="xmlcharrefreplace")
+
+
+def _spaces(text: str) -> str:
+    lines = []
+    for line in text.split("\n"):
+        if "|" not in line:
+            stripped = line.lstrip(" ")
+            line = "\u3000" * ((len(line) - len(stripped) + 1) // 2) + stripped
+        lines.append(line.replace("  ", "\u3000").replace(" ", "\u00a0"))
+    return "\n".join(lines)
+
+
+def _table_rows(text: str, join: Callable[[list[str]], str]) -> str:
+    """Every pipe row of two cells or more rendered again by ``join`` (markdown rules dropped)."""
+    lines = []
+    for line in text.split("\n"):
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if "|" in line and _MARKDOWN_RULE.match(line):
+            continue
+        if "|" in line and sum(1 for cell in cells if cell) >= 2:
+            line = join(cells)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+_LABEL = re.compile(r"[\u4e00-\u9fff]{4,}")
+
+
+def _spaced_labels(cells: list[str]) -> str:
+    """Pipe rows kept, a stray space in the middle of every label of four characters or more."""
+    spaced = [_LABEL.sub(lambda m: m[0][: len(m[0]) // 2] + " " + m[0][len(m[0]) // 2 :], c) for c in cells]
+    return "| " + " | ".join(spaced) + " |"
+
+
+RENDERINGS: dict[str, Callable[[str], bytes]] = {
+    "traditional": lambda text: _S2T.convert(text).encode(),
+    "hongkong": lambda text: _S2HK.convert(text).encode(),
+    "fullwidth": lambda text: text.translate(_FULLWIDTH).encode(),
+    "gb18030": lambda text: text.replace("\n", "\r\n").encode("gb18030"),
+    "html-gbk": _html_page,
+    "spaces": lambda text: _spaces(text).encode(),
+    "cell-lines": lambda text: _table_rows(text, lambda cells: "\n".join(c for c in cells if c)).encode(),
+    "space-rows": lambda text: _table_rows(text, lambda cells: "  ".join(c for c in cells if c)).encode(),
+    "run-together": lambda text: _table_rows(text, "".join).encode(),
+    "label-spaces": lambda text: _table_rows(text, _spaced_labels).encode(),
+}
+
+
+def evaluate(names: list[str], show: int) -> dict[str, Counter[str]]:
+    tallies: dict[str, Counter[str]] = {name: Counter() for name in names}
+    misses: dict[str, list[str]] = {name: [] for name in names}
+    paths = sorted((SHARED / "corpus" / "seeds").glob("*.txt")) + sorted(
+        (SHARED / "corpus" / "reports").glob("*.txt")
+    )
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        try:
+            before = _readings(convert_bytes(path.name, text.encode()))
+        except RejectedInput:
+            continue
+        for name in names:
+            tally = tallies[name]
+            tally["files"] += 1
+            try:
+                parsed = convert_bytes(path.name, RENDERINGS[name](text))
+            except RejectedInput as error:
+                tally["rejected"] += 1
+                misses[name].append(f"{path.name}: rejected ({error})")
+                continue
+            after = _readings(parsed)
+            for key, value in before.items():
+                kind = _kind(key)
+                tally[f"{kind} readings"] += 1
+                if after.get(key) != value:
+                    tally[f"{kind} differ"] += 1
+                    misses[name].append(f"{path.name}: {key}: {value!r} → {after.get(key)!r}")
+            for cell in parsed.cells:
+                was = before.get(cell.key)
+                certain = cell.status is ValueStatus.REPORTED
+                if (
+                    certain
+                    and isinstance(was, tuple)
+                    and was[1] is ValueStatus.REPORTED
+                    and was[0] != cell.value
+                ):
+                    tally["wrong cells"] += 1
+                    misses[name].insert(0, f"{path.name}: {cell.key}: WRONG {cell.value} (was {was[0]})")
+    for name in names:
+        for line in misses[name][:show]:
+            print(f"  {name}: {line}")
+    return tallies
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--renderings", default=",".join(RENDERINGS))
+    parser.add_argument("--show", type=int, default=10, help="misses to list per rendering")
+    args = parser.parse_args()
+    if not (SHARED / "corpus").is_dir():
+        sys.exit(f"{SHARED / 'corpus'} not found")
+    names = [name for name in args.renderings.split(",") if name]
+    for name, tally in evaluate(names, args.show).items():
+        print(
+            f"{name:<12} {tally['files']} reports: readings that differ from the original's: "
+            + ", ".join(f"{kind} {tally[kind + ' differ']} of {tally[kind + ' readings']}" for kind in KINDS)
+            + f"; cells claimed with certainty that differ: {tally['wrong cells']}"
+            + f"; rejected: {tally['rejected']}"
+        )
+
+
+if __name__ == "__main__":
+    main()
