@@ -10,6 +10,7 @@ with the reading of the original file:
 * ``hongkong`` — OpenCC s2hk (Hong Kong variant characters);
 * ``fullwidth`` — ASCII digits, letters and punctuation as full-width forms (an IME left on);
 * ``gb18030`` — the plain text encoded in GB18030 instead of UTF-8, with Windows line ends;
+* ``utf16`` — UTF-16 with a byte-order mark (Notepad's "Unicode"), Windows line ends;
 * ``html-gbk`` — a GBK web page: pipe rows of two cells or more as a ``<table>``, other lines as
   paragraphs, page chrome (breadcrumb, share bar, footer) around it, characters outside GBK as
   references;
@@ -118,6 +119,7 @@ RENDERINGS: dict[str, Callable[[str], bytes]] = {
     "hongkong": lambda text: _S2HK.convert(text).encode(),
     "fullwidth": lambda text: text.translate(_FULLWIDTH).encode(),
     "gb18030": lambda text: text.replace("\n", "\r\n").encode("gb18030"),
+    "utf16": lambda text: text.replace("\n", "\r\n").encode("utf-16"),
     "html-gbk": _html_page,
     "spaces": lambda text: _spaces(text).encode(),
     "cell-lines": lambda text: _table_rows(text, lambda cells: "\n".join(c for c in cells if c)).encode(),

@@ -19,6 +19,7 @@ LOSSLESS = (
     "hongkong",
     "fullwidth",
     "gb18030",
+    "utf16",
     "html-gbk",
     "spaces",
     "cell-lines",
