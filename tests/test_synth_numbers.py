@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from ogikg.converter.model import Level
 from ogikg.ontology.catalogue import catalogue
 from ogikg.synth.numbers import cell_keys, generate, plant_contradiction
 
@@ -84,3 +85,19 @@ def test_traditional_renderings_share_one_converter():
 
     assert render._s2t() is render._s2t()
     assert render._to_traditional("统计局") == "統計局"
+
+
+def test_agencies_of_counties_sharing_a_name_print_their_prefecture():
+    """新华区 is a district of 石家庄 and of 沧州: a report names 沧州市新华区, or its area cannot be
+    told (the round trip would then score a correct abstention as a miss)."""
+    from ogikg.synth.population import _areas_by_level
+
+    counties = {area.code: place for area, place in _areas_by_level(2020)[Level.COUNTY]}
+    assert counties["130902"] == "沧州市新华区"
+    assert counties["130105"] == "石家庄市新华区"
+    assert counties["330802"] == "柯城区"
+    assert _areas_by_level(2012)[Level.COUNTY] and "海口市龙华区" in {
+        place for _, place in _areas_by_level(2012)[Level.COUNTY]
+    }  # alone in 2012, but 深圳 has one since 2016 and the agency reports until today
+    # two undated codes under no prefecture (422921, 429021): no name tells them apart
+    assert "429021" not in counties and "422921" not in counties

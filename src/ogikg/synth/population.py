@@ -81,12 +81,35 @@ def body_name(kind: str, level: Level) -> str:
 
 
 @cache
-def _areas_by_level(year: int) -> dict[Level, list[areas.Area]]:
-    found: dict[Level, list[areas.Area]] = {Level.PROVINCE: [], Level.PREFECTURE: [], Level.COUNTY: []}
-    for area in areas.all_areas(year):
-        # codes still valid today, so an agency keeps its code over the whole range of years
-        if area.level in found and area.valid_to is None:
-            found[area.level].append(area)
+def _areas_by_level(year: int) -> dict[Level, list[tuple[areas.Area, str]]]:
+    """Areas still valid today (an agency keeps its code over the whole range of years), each with
+    the place name its agencies print: a county name that several areas carry (新华区: 石家庄,
+    沧州) is printed after its prefecture's (沧州市新华区), as reports of such counties do; one
+    that stays ambiguous even so is left out."""
+    current = [area for area in areas.all_areas(year) if area.valid_to is None]
+    carriers: dict[str, int] = {}
+    # counted over today's names: the agency reports until today (龙华区 of 海口 is alone in
+    # 2012, but shares its name with 深圳's since 2016)
+    for area in areas.all_areas(None):
+        if area.valid_to is None:
+            carriers[area.name] = carriers.get(area.name, 0) + 1
+    found: dict[Level, list[tuple[areas.Area, str]]] = {
+        Level.PROVINCE: [],
+        Level.PREFECTURE: [],
+        Level.COUNTY: [],
+    }
+    for area in current:
+        if area.level not in found:
+            continue
+        name = area.name
+        if carriers[name] > 1:
+            parent = areas.area(area.parent, year) if area.parent else None
+            # 422921's parent 林区 is a grouping of the code table, not a place to print
+            named = parent is not None and parent.level is Level.PREFECTURE and areas.short_names(parent.name)
+            if area.level is not Level.COUNTY or not named:
+                continue
+            name = parent.name + name
+        found[area.level].append((area, name))
     return found
 
 
@@ -106,15 +129,15 @@ def agencies(count: int, rng: random.Random, year: int = 2020) -> list[Populatio
     while len(result) < count:
         roll = rng.random()
         if roll < 0.03:
-            level, area = Level.PROVINCE, rng.choice(by_level[Level.PROVINCE])
+            level, (area, where) = Level.PROVINCE, rng.choice(by_level[Level.PROVINCE])
         elif roll < 0.23:
-            level, area = Level.PREFECTURE, rng.choice(by_level[Level.PREFECTURE])
+            level, (area, where) = Level.PREFECTURE, rng.choice(by_level[Level.PREFECTURE])
         elif roll < 0.83:
-            level, area = Level.COUNTY, rng.choice(by_level[Level.COUNTY])
+            level, (area, where) = Level.COUNTY, rng.choice(by_level[Level.COUNTY])
         elif roll < 0.95:
-            level, area = Level.TOWNSHIP, rng.choice(by_level[Level.COUNTY])
+            level, (area, where) = Level.TOWNSHIP, rng.choice(by_level[Level.COUNTY])
         else:
-            level, area = Level.DEVELOPMENT_ZONE, rng.choice(by_level[Level.PREFECTURE])
+            level, (area, where) = Level.DEVELOPMENT_ZONE, rng.choice(by_level[Level.PREFECTURE])
         if level is Level.TOWNSHIP:
             if rng.random() < 0.5:
                 place = rng.choice(townships)
@@ -126,7 +149,7 @@ def agencies(count: int, rng: random.Random, year: int = 2020) -> list[Populatio
         else:
             kind = rng.choice(("government", "government-office", *DEPARTMENT_KINDS))
             body = body_name(kind, level)
-        name = area.name + body
+        name = where + body
         if name in seen:
             continue
         seen.add(name)
