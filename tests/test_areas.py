@@ -66,6 +66,13 @@ def test_resolve_place_reads_nested_names_and_stops_at_foreign_ones() -> None:
     assert resolve_place("二郎街道", 2022) is None
 
 
+def test_a_code_listed_under_a_grouping_of_the_table_gives_way() -> None:
+    """loc.dat lists 神农架林区 twice without dates: 422921 under the grouping 林区 (4229) and
+    429021 under 省直辖县级行政单位 — the code in use."""
+    assert resolve_place("神农架林区", 2020).code == "429021"
+    assert resolve_place("湖北省神农架林区", 2015).code == "429021"
+
+
 def test_resolve_place_before_and_after_a_merger() -> None:
     assert resolve_place("洪泽县", 2015).code == "320829"
     assert resolve_place("洪泽区", 2023).code == "320813"

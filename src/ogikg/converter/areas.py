@@ -210,9 +210,19 @@ def _index() -> _Index:
     )
 
 
+def _under_grouping(candidate: Area) -> bool:
+    """Listed under a grouping of the code table rather than a place (4229 林区 → 422921
+    神农架林区, undated; the code in use is 429021)."""
+    parent = area(candidate.parent) if candidate.parent else None
+    return parent is not None and not short_names(parent.name)
+
+
 def _prefer(candidates: Iterable[Area], year: int | None) -> list[Area]:
-    """Candidates valid in the year; if none is, the ones closest in time (names outlive codes)."""
+    """Candidates valid in the year; if none is, the ones closest in time (names outlive codes).
+    A candidate listed under a grouping of the table gives way to any other."""
     pool = list(candidates)
+    if len(pool) > 1:
+        pool = [a for a in pool if not _under_grouping(a)] or pool
     if not pool:
         return []
     valid = [a for a in pool if a.valid_in(year)]
