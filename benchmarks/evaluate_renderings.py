@@ -14,6 +14,7 @@ with the reading of the original file:
 * ``html-gbk`` — a GBK web page: pipe rows of two cells or more as a ``<table>``, other lines as
   paragraphs, page chrome (breadcrumb, share bar, footer) around it, characters outside GBK as
   references;
+* ``docx`` — a Word file: pipe rows of two cells or more as tables, other lines as paragraphs;
 * ``spaces`` — every space an ideographic or no-break space, indents of ideographic spaces;
 * ``cell-lines``, ``space-rows``, ``run-together`` — every pipe row of two cells or more
   flattened as crawlers and copies flatten tables: one cell per line, cells separated by spaces,
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import io
 import os
 import re
 import sys
@@ -82,6 +84,37 @@ def _html_page(text: str) -> bytes:
     return page.encode("gbk", errors="xmlcharrefreplace")
 
 
+def _docx(text: str) -> bytes:
+    """A Word file: pipe rows of two cells or more as tables, other lines as paragraphs."""
+    from docx import Document
+
+    document = Document()
+    rows: list[list[str]] = []
+
+    def close_table() -> None:
+        if rows:
+            width = max(len(row) for row in rows)
+            table = document.add_table(rows=len(rows), cols=width)
+            for cells, row in zip((r.cells for r in table.rows), rows, strict=True):
+                for cell, value in zip(cells, row, strict=False):
+                    cell.text = value
+            rows.clear()
+
+    for line in text.split("\n"):
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if "|" in line and (_MARKDOWN_RULE.match(line) or sum(1 for c in cells if c) >= 2):
+            if not _MARKDOWN_RULE.match(line):
+                rows.append(cells)
+            continue
+        close_table()
+        if line.strip():
+            document.add_paragraph(line)
+    close_table()
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
 def _spaces(text: str) -> str:
     lines = []
     for line in text.split("\n"):
@@ -121,6 +154,7 @@ RENDERINGS: dict[str, Callable[[str], bytes]] = {
     "gb18030": lambda text: text.replace("\n", "\r\n").encode("gb18030"),
     "utf16": lambda text: text.replace("\n", "\r\n").encode("utf-16"),
     "html-gbk": _html_page,
+    "docx": _docx,
     "spaces": lambda text: _spaces(text).encode(),
     "cell-lines": lambda text: _table_rows(text, lambda cells: "\n".join(c for c in cells if c)).encode(),
     "space-rows": lambda text: _table_rows(text, lambda cells: "  ".join(c for c in cells if c)).encode(),

@@ -21,6 +21,7 @@ LOSSLESS = (
     "gb18030",
     "utf16",
     "html-gbk",
+    "docx",
     "spaces",
     "cell-lines",
     "label-spaces",
