@@ -13,8 +13,8 @@ adding or removing a line (line numbers are provenance):
   (circled ``①`` is kept: it is a numbering style of its own);
 * pinyin readings inserted after characters by some mirror sites (``機(jī)關(guān)``) are removed;
 * Traditional characters become Simplified (OpenCC ``hk2s``: ``t2s`` plus Hong Kong variant
-  forms) when ``is_traditional`` says the
-  text is written in Traditional characters — never on the strength of a few shared characters.
+  forms) when ``is_traditional`` says the text is written in Traditional characters — never on
+  the strength of a few shared characters.
 
 Quote marks are kept as printed; ``label_key`` ignores them. ``其它`` and ``其他`` stay distinct
 (both are legitimate words; the catalogue lists the variants it accepts).
