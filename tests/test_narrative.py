@@ -222,6 +222,21 @@ def test_zero_only_when_stated() -> None:
     assert extract_narrative("未经复议直接起诉\n", 2021) == ()
 
 
+@pytest.mark.parametrize(
+    ("sentence", "year", "expected"),
+    [
+        ("本机关全年共收到公民、法人或其他组织提出的政府信息公开申请6件。", 2020, {"requestsReceived": 6}),
+        ("2018年,我办共接到群众申请公开政府信息4件。", 2018, {"requestsReceived": 4}),
+        ("2019年共受理社会公众提交的信息公开申请12件,均已办结。", 2019, {"requestsReceived": 12}),
+        ("2016年,本单位未发生政府信息公开收费情况。", 2016, {"feesCharged": Decimal(0)}),
+        # the applicant named, but the number is a time limit, not a count
+        ("收到公民提出的申请后,15个工作日内予以答复。", 2020, {}),
+    ],
+)
+def test_requests_received_from_named_applicants(sentence: str, year: int, expected: dict) -> None:
+    assert _values(sentence + "\n", year) == expected
+
+
 def test_partial_grant_inside_a_combined_figure_is_not_read() -> None:
     text = "2019年,予以公开及部分公开258件,占33.9%。\n"
     assert extract_narrative(text, 2019) == ()
