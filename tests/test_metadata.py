@@ -385,6 +385,20 @@ TITLES = [
         "330100",
         Level.PREFECTURE,
     ),
+    (
+        "关于成都市生态环境局2022年政府信息公开工作年度报告",
+        "成都市生态环境局",
+        "ecology-environment",
+        "510100",
+        Level.PREFECTURE,
+    ),
+    (
+        "黑龙江省大兴安岭地区行政公署2018年政府信息公开工作年度报告",
+        "黑龙江省大兴安岭地区行政公署",
+        "government",
+        "232700",
+        Level.PREFECTURE,
+    ),
 ]
 
 

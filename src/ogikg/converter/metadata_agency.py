@@ -44,7 +44,7 @@ from ogikg.converter.townships import township_prefix
 
 _TRAILING_NAME = re.compile(rf"[{P.CJK}()]+$")
 _TRAILING_PARENS = re.compile(r"\([^()]*\)$")
-_LEADING_WORDS = re.compile(r"^(?:现|特|并|由|经|是|为|对|了|在)")
+_LEADING_WORDS = re.compile(r"^(?:关于|现|特|并|由|经|是|为|对|了|在)")
 _TRAILING_WORDS = re.compile(r"(?:关于|的|于)$")
 _CJK_RUN_BEFORE = re.compile(rf"[{P.CJK}]{{1,14}}$")
 _PROPER_NOUN_KINDS = frozenset({"development-zone", "sub-district", "township-government"})
