@@ -229,6 +229,8 @@ def test_zero_only_when_stated() -> None:
         ("2018年,我办共接到群众申请公开政府信息4件。", 2018, {"requestsReceived": 4}),
         ("2019年共受理社会公众提交的信息公开申请12件,均已办结。", 2019, {"requestsReceived": 12}),
         ("2016年,本单位未发生政府信息公开收费情况。", 2016, {"feesCharged": Decimal(0)}),
+        ("2020年,本单位未收取政府信息公开相关费用。", 2020, {"feesCharged": Decimal(0)}),
+        ("2020年共处理政府信息公开申请10件。", 2020, {"requestsReceived": 10}),
         # the applicant named, but the number is a time limit, not a count
         ("收到公民提出的申请后,15个工作日内予以答复。", 2020, {}),
     ],
