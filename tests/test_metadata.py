@@ -12,6 +12,7 @@ import pytest
 from ogikg.converter.metadata import extract_metadata
 from ogikg.converter.metadata_kinds import agency_kinds
 from ogikg.converter.model import Level, ReportMetadata
+from ogikg.converter.normalise import normalise_text
 from shared import corpus_text as _text
 
 
@@ -216,6 +217,15 @@ def test_date_line_at_the_end_is_the_publication_date() -> None:
     metadata = _metadata("r0070")
     assert metadata.published == dt.date(2014, 3, 25)
     assert metadata.year == 2013  # not the publication year
+
+
+def test_title_and_signature_in_chinese_numerals() -> None:
+    text = (
+        "杭州市统计局二〇二〇年政府信息公开工作年度报告\n\n本局主动公开政府信息120条。\n\n"
+        "杭州市统计局\n二〇二一年一月二十日\n"
+    )
+    metadata = extract_metadata(normalise_text(text), "fixture")
+    assert (metadata.year, metadata.published) == (2020, dt.date(2021, 1, 20))
 
 
 def test_publication_date_line_at_the_top_is_not_the_covered_year() -> None:

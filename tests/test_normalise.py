@@ -66,6 +66,15 @@ def test_hong_kong_variant_characters_are_simplified() -> None:
     assert label_key("衞生健康") == label_key("卫生健康")
 
 
+def test_dates_in_chinese_numerals_become_digits() -> None:
+    """Titles and signature lines of official documents write dates in Chinese numerals."""
+    assert normalise_text("二〇二一年一月二十日") == "2021年1月20日"
+    assert normalise_text("某局二○二○年度政府信息公开工作年度报告") == "某局2020年度政府信息公开工作年度报告"
+    assert normalise_text("二零一九年十二月三十一日 一九九八年") == "2019年12月31日 1998年"
+    # not a year: a count of years, a month without a year, words
+    assert normalise_text("十二月三十一日前,二十年来,三五年") == "十二月三十一日前,二十年来,三五年"
+
+
 def test_simplified_text_with_shared_characters_is_not_converted() -> None:
     text = "乾隆年间於此著书,本局坚持以公开为常态、不公开为例外,主动公开政府信息120条。"
     assert not is_traditional(text)

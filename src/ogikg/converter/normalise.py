@@ -12,6 +12,7 @@ adding or removing a line (line numbers are provenance):
   become the ordinary ideographs; ``㈠`` becomes ``(一)``, ``⑴`` ``(1)``, ``⒈`` ``1.``
   (circled ``①`` is kept: it is a numbering style of its own);
 * pinyin readings inserted after characters by some mirror sites (``機(jī)關(guān)``) are removed;
+* dates in Chinese numerals become digits (``二〇二一年一月二十日`` → ``2021年1月20日``);
 * Traditional characters become Simplified (OpenCC ``hk2s``: ``t2s`` plus Hong Kong variant
   forms) when ``is_traditional`` says the text is written in Traditional characters — never on
   the strength of a few shared characters.
@@ -162,6 +163,46 @@ def to_simplified(text: str) -> str:
 # --- whole-document normalisation -------------------------------------------------------------
 
 
+# --- dates in Chinese numerals --------------------------------------------------------------------
+
+_CHINESE_DIGITS = {
+    "〇": 0,
+    "○": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+# 二〇二一年一月二十日: a year of 19xx or 20xx, then maybe its month and day.
+_CHINESE_DATE = re.compile(
+    r"(?P<year>(?:一九|二[〇○零])[〇○零一二三四五六七八九]{2})年"
+    r"(?:(?P<month>十[一二]?|[一二三四五六七八九])月(?:(?P<day>三十[一]?|二?十[一二三四五六七八九]?|[一二三四五六七八九])日)?)?"
+)
+
+
+def _chinese_number(text: str) -> int:
+    """一 → 1, 十 → 10, 十二 → 12, 二十 → 20, 三十一 → 31."""
+    if "十" not in text:
+        return _CHINESE_DIGITS[text]
+    tens, _, units = text.partition("十")
+    return (_CHINESE_DIGITS[tens] if tens else 1) * 10 + (_CHINESE_DIGITS[units] if units else 0)
+
+
+def _arabic_date(match: re.Match[str]) -> str:
+    date = "".join(str(_CHINESE_DIGITS[c]) for c in match["year"]) + "年"
+    if match["month"]:
+        date += f"{_chinese_number(match['month'])}月"
+        if match["day"]:
+            date += f"{_chinese_number(match['day'])}日"
+    return date
+
+
 def normalise_text(text: str) -> str:
     """Normalise widths, spaces, numbering glyphs, pinyin readings and script; keeps line count."""
     return normalise_with_notes(text)[0]
@@ -186,6 +227,8 @@ def normalise_with_notes(text: str) -> tuple[str, tuple[str, ...]]:
     if is_traditional(text):
         text = to_simplified(text)
         notes.append("converted from Traditional characters")
+    if "年" in text and _CHINESE_DATE.search(text):
+        text = _CHINESE_DATE.sub(_arabic_date, text)
     if " \n" in text or text.endswith(" "):
         text = _TRAILING_SPACES.sub("", text)
     return text, tuple(notes)
