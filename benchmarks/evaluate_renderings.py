@@ -35,7 +35,7 @@ import os
 import re
 import sys
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import opencc
@@ -53,26 +53,42 @@ _FULLWIDTH = str.maketrans({chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F) i
 _MARKDOWN_RULE = re.compile(r"^[\s:|]*-[\s:|-]*$")
 
 
+def _lines(text: str) -> Iterator[tuple[str, list[str]]]:
+    """The text as ("row", cells) for every pipe row of two cells or more and ("line", [line]) for
+    every other line; markdown rules are dropped."""
+    for line in text.split("\n"):
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if "|" in line and _MARKDOWN_RULE.match(line):
+            continue
+        if "|" in line and sum(1 for cell in cells if cell) >= 2:
+            yield "row", cells
+        else:
+            yield "line", [line]
+
+
+def _grouped(text: str) -> Iterator[tuple[str, list[list[str]]]]:
+    """Consecutive pipe rows as one ("table", rows); other lines as ("line", [[line]])."""
+    rows: list[list[str]] = []
+    for kind, cells in _lines(text):
+        if kind == "row":
+            rows.append(cells)
+            continue
+        if rows:
+            yield "table", rows
+            rows = []
+        yield "line", [cells]
+    if rows:
+        yield "table", rows
+
+
 def _html_page(text: str) -> bytes:
     body: list[str] = []
-    rows: list[str] = []
-
-    def close_table() -> None:
-        if rows:
-            body.append("<table border='1'>" + "".join(rows) + "</table>")
-            rows.clear()
-
-    for line in text.split("\n"):
-        cells = line.strip().strip("|").split("|")
-        if "|" in line and (_MARKDOWN_RULE.match(line) or sum(1 for c in cells if c.strip()) >= 2):
-            if _MARKDOWN_RULE.match(line):
-                continue
-            rows.append("<tr>" + "".join(f"<td>{html.escape(c.strip())}</td>" for c in cells) + "</tr>")
-            continue
-        close_table()
-        if line.strip():
-            body.append(f"<p>{html.escape(line)}</p>")
-    close_table()
+    for kind, rows in _grouped(text):
+        if kind == "table":
+            cells = ("".join(f"<td>{html.escape(c)}</td>" for c in row) for row in rows)
+            body.append("<table border='1'>" + "".join(f"<tr>{row}</tr>" for row in cells) + "</table>")
+        elif rows[0][0].strip():
+            body.append(f"<p>{html.escape(rows[0][0])}</p>")
     page = (
         "<!DOCTYPE html><html><head><meta http-equiv='Content-Type' content='text/html; charset=gbk'>"
         "<title>政府信息公开年度报告</title></head><body>"
@@ -89,27 +105,14 @@ def _docx(text: str) -> bytes:
     from docx import Document
 
     document = Document()
-    rows: list[list[str]] = []
-
-    def close_table() -> None:
-        if rows:
-            width = max(len(row) for row in rows)
-            table = document.add_table(rows=len(rows), cols=width)
+    for kind, rows in _grouped(text):
+        if kind == "table":
+            table = document.add_table(rows=len(rows), cols=max(len(row) for row in rows))
             for cells, row in zip((r.cells for r in table.rows), rows, strict=True):
                 for cell, value in zip(cells, row, strict=False):
                     cell.text = value
-            rows.clear()
-
-    for line in text.split("\n"):
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if "|" in line and (_MARKDOWN_RULE.match(line) or sum(1 for c in cells if c) >= 2):
-            if not _MARKDOWN_RULE.match(line):
-                rows.append(cells)
-            continue
-        close_table()
-        if line.strip():
-            document.add_paragraph(line)
-    close_table()
+        elif rows[0][0].strip():
+            document.add_paragraph(rows[0][0])
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -127,15 +130,7 @@ def _spaces(text: str) -> str:
 
 def _table_rows(text: str, join: Callable[[list[str]], str]) -> str:
     """Every pipe row of two cells or more rendered again by ``join`` (markdown rules dropped)."""
-    lines = []
-    for line in text.split("\n"):
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if "|" in line and _MARKDOWN_RULE.match(line):
-            continue
-        if "|" in line and sum(1 for cell in cells if cell) >= 2:
-            line = join(cells)
-        lines.append(line)
-    return "\n".join(lines)
+    return "\n".join(join(cells) if kind == "row" else cells[0] for kind, cells in _lines(text))
 
 
 _LABEL = re.compile(r"[\u4e00-\u9fff]{4,}")
