@@ -221,7 +221,7 @@ def _parse_title(
     previous: tuple[str, Span] | None = None,
     strict: bool = False,
 ) -> Title | None:
-    match = P.TITLE.match(text) or P.TITLE_YEAR_AFTER.match(text)
+    match = P.TITLE.match(text) or P.TITLE_YEAR_AFTER.match(text) or P.TITLE_YEAR_INSIDE.match(text)
     if match is None or (strict and P.NAME_JUNK.search(match.group("pre").strip())):
         return None
     year_value = int(match.group("year"))

@@ -25,6 +25,11 @@ TITLE_YEAR_AFTER = re.compile(
     rf"(?P<pre>[^。;]*?)(?:关于)?(?:(?:政府|政务)?信息公开|政务公开)(?:工作)?(?:的)?(?:年度)?(?:工作)?(?:报告|年报)"
     rf"\s*[(（]\s*(?P<year>{YEAR})\s*年?(?:度)?\s*[)）]"
 )
+# …政府信息公开工作2022年度报告: the year inside the title words.
+TITLE_YEAR_INSIDE = re.compile(
+    rf"(?P<pre>[^。;]*?)(?:关于)?(?:(?:政府|政务)?信息公开|政务公开)(?:工作)?\s*(?P<year>{YEAR})\s*年(?:度)?\s*"
+    r"(?:工作)?(?:报告|年报)"
+)
 TITLE_LINE = re.compile(rf"{REPORT_WORDS}|(?:政府|政务)?信息公开(?:工作)?$|年度报告")
 # The title continues on the next line when a line breaks inside it (…政府信息 / 公开工作年度报告).
 TITLE_TAIL = re.compile(r"^\s*(?:公开)?(?:工作)?(?:的)?(?:年度)?(?:工作)?(?:报告|年报)")
