@@ -379,6 +379,23 @@ def _projection(data: dict[str, Any], target: int = 100_000) -> list[str]:
     return [*lines, ""]
 
 
+def _retimed(data: dict[str, Any]) -> list[str]:
+    """The queries timed again after the run (``--retime``), and the command that did it."""
+    lines = []
+    for item in data.get("retimed", []):
+        lines += [
+            f"At {int(item['size']):,} reports, {', '.join(item['queries'])} was timed again on ogikg and",
+            "oxigraph serve, the two engines alternately, because its first timing ran beside other work",
+            "on the machine (`retimed` in the JSON):",
+            "",
+            "```",
+            item["command"],
+            "```",
+            "",
+        ]
+    return lines
+
+
 def write(data: dict[str, Any], docs: Path) -> None:
     plot(data, docs / "benchmarks-cost.png")
     m = data.get("machine", {})
@@ -403,6 +420,7 @@ def write(data: dict[str, Any], docs: Path) -> None:
         "over HTTP (SPARQL protocol, POST, `Accept: application/sparql-results+json`), once to warm up and",
         "then timed.",
         "",
+        *_retimed(data),
         "## Machine",
         "",
         f"- CPU: {m.get('cpu')}, {m.get('cores')} cores; RAM {m.get('memory_gb')} GB; {m.get('os')}",
