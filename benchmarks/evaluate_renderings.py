@@ -20,7 +20,9 @@ with the reading of the original file:
   flattened as crawlers and copies flatten tables: one cell per line, cells separated by spaces,
   cells run together with no separator (blank cells vanish in all three, so some cells can only
   come back flagged);
-* ``label-spaces`` — pipe rows kept, a stray space inside every label ("本年度办 理结果").
+* ``label-spaces`` — pipe rows kept, a stray space inside every label ("本年度办 理结果");
+* ``page-breaks`` — a page footer ("— 3 —", "第3页 共8页") after every 25 lines, inside tables
+  too, as PDF text layers have them.
 
 A reading that differs is a miss of the converter on that rendering (listed with ``--show``);
 a cell value claimed with certainty that differs from the original's is counted as wrong.
@@ -133,6 +135,20 @@ def _table_rows(text: str, join: Callable[[list[str]], str]) -> str:
     return "\n".join(join(cells) if kind == "row" else cells[0] for kind, cells in _lines(text))
 
 
+def _page_breaks(text: str, every: int = 25) -> str:
+    """A page footer ("— 3 —", "第3页 共8页") after every ``every`` lines, as PDF text layers
+    interleave them with the body and even with table rows."""
+    lines = text.split("\n")
+    pages = len(lines) // every + 1
+    out: list[str] = []
+    for number, line in enumerate(lines, 1):
+        out.append(line)
+        if number % every == 0:
+            page = number // every
+            out.append(f"— {page} —" if page % 2 else f"第{page}页 共{pages}页")
+    return "\n".join(out)
+
+
 _LABEL = re.compile(r"[\u4e00-\u9fff]{4,}")
 
 
@@ -155,6 +171,7 @@ RENDERINGS: dict[str, Callable[[str], bytes]] = {
     "space-rows": lambda text: _table_rows(text, lambda cells: "  ".join(c for c in cells if c)).encode(),
     "run-together": lambda text: _table_rows(text, "".join).encode(),
     "label-spaces": lambda text: _table_rows(text, _spaced_labels).encode(),
+    "page-breaks": lambda text: _page_breaks(text).encode(),
 }
 
 

@@ -474,3 +474,14 @@ def test_json_export_field_names_tell_the_form() -> None:
 def test_json_mojibake_export_follows_the_2021_form() -> None:
     report = convert_document(decode("r0003.json", _report("r0003.json")))
     assert report.template is Template.FMT2021
+
+
+def test_page_footers_of_a_copied_pdf_are_dropped() -> None:
+    """Text copied from a PDF keeps its page footers, even between the cells of a table printed one
+    per line: read as cells, "— 3 —" and "第3页 共8页" would shift every cell after them."""
+    text = "行政许可\n0\n— 3 —\n5\n第4页 共8页\n12\n- 5 -\n第 6 页\n3\n"
+    document = decode("copied.txt", text.encode())
+    assert document.text == "行政许可\n0\n5\n12\n3\n"
+    assert "4 page footers dropped" in document.warnings
+    # a bare number or "3/8" may be a cell: kept
+    assert decode("cells.txt", "行政许可\n3\n3/8\n".encode()).text == "行政许可\n3\n3/8\n"

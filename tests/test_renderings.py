@@ -25,6 +25,7 @@ LOSSLESS = (
     "spaces",
     "cell-lines",
     "label-spaces",
+    "page-breaks",
 )
 # Flattened rows lose their blank cells (and run-together ones every boundary): some cells can
 # only come back flagged — but metadata and narrative figures stay the same, and no value is wrong.

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ogikg.converter.decode_cells import drop_page_footers
 from ogikg.converter.decode_docx import docx_to_lines
 from ogikg.converter.decode_html import html_to_lines
 from ogikg.converter.decode_json import json_field_names, json_to_lines, parse_json_document
@@ -138,7 +139,10 @@ def decode(path: str, data: bytes) -> DecodedDocument:
         text = "\n".join(html_to_lines(payload.text))
     else:
         assert payload is not None
-        text, joins, width = join_wrapped_lines(unify_newlines(payload.text))
+        text, footers = drop_page_footers(unify_newlines(payload.text))
+        if footers:
+            warnings.append(f"{footers} page footers dropped")
+        text, joins, width = join_wrapped_lines(text)
         if joins:
             warnings.append(f"{joins} lines wrapped at {width} columns joined back into their paragraphs")
     if (

@@ -33,6 +33,18 @@ STARTS_ITEM = re.compile(
 )
 
 
+# Page footers that cannot be anything else: "— 3 —", "- 3 -", "第3页", "第3页 共8页". (A bare
+# number or "3/8" at a page edge is a footer only where the position is known: the PDF decoder.)
+PAGE_FOOTER_FORMS = r"[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+_PAGE_FOOTER_LINE = re.compile(rf"^[ \t\u3000]*(?:{PAGE_FOOTER_FORMS})[ \t\u3000]*(?:\n|\Z)", re.MULTILINE)
+
+
+def drop_page_footers(text: str) -> tuple[str, int]:
+    """Text copied from a PDF without the page footers between its lines (even between the cells
+    of a table printed one per line, where they would shift every cell after them)."""
+    return _PAGE_FOOTER_LINE.subn("", text)
+
+
 def is_wide(char: str) -> bool:
     """CJK ideographs, kana, CJK and full-width punctuation: scripts written without spaces."""
     code = ord(char)

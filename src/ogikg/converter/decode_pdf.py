@@ -22,7 +22,13 @@ from typing import Any
 import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 
-from ogikg.converter.decode_cells import STARTS_ITEM, is_wide, join_fragments, render_row
+from ogikg.converter.decode_cells import (
+    PAGE_FOOTER_FORMS,
+    STARTS_ITEM,
+    is_wide,
+    join_fragments,
+    render_row,
+)
 from ogikg.converter.model import RejectedInput
 
 Char = dict[str, Any]
@@ -38,10 +44,7 @@ _MIN_TEXT_CHARS = 10
 _MARGIN_LINE_CHARS = 10  # lines at least this long show where the right margin is …
 _MARGIN_MIN_LINES = 4  # … when a page has this many of them
 
-_PAGE_NUMBER = re.compile(
-    r"^(?:[-—–－]\s*\d{1,4}\s*[-—–－]|\d{1,4}|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
-    r"|\d{1,4}\s*/\s*\d{1,4})$"
-)
+_PAGE_NUMBER = re.compile(rf"^(?:{PAGE_FOOTER_FORMS}|\d{{1,4}}|\d{{1,4}}\s*/\s*\d{{1,4}})$")
 
 
 @dataclass(slots=True)
