@@ -22,7 +22,8 @@ with the reading of the original file:
   come back flagged);
 * ``label-spaces`` — pipe rows kept, a stray space inside every label ("本年度办 理结果");
 * ``page-breaks`` — a page footer ("— 3 —", "第3页 共8页") after every 25 lines, inside tables
-  too, as PDF text layers have them.
+  too, as PDF text layers have them; ``running-headers`` adds the report's title (its first line
+  that says 报告) after each footer, as a running page header.
 
 A reading that differs is a miss of the converter on that rendering (listed with ``--show``);
 a cell value claimed with certainty that differs from the original's is counted as wrong.
@@ -135,10 +136,12 @@ def _table_rows(text: str, join: Callable[[list[str]], str]) -> str:
     return "\n".join(join(cells) if kind == "row" else cells[0] for kind, cells in _lines(text))
 
 
-def _page_breaks(text: str, every: int = 25) -> str:
+def _page_breaks(text: str, every: int = 25, header: bool = False) -> str:
     """A page footer ("— 3 —", "第3页 共8页") after every ``every`` lines, as PDF text layers
-    interleave them with the body and even with table rows."""
+    interleave them with the body and even with table rows; with ``header``, the report's title
+    repeated after it as a running header."""
     lines = text.split("\n")
+    title = next((line.strip() for line in lines if "报告" in line and "|" not in line), "")
     pages = len(lines) // every + 1
     out: list[str] = []
     for number, line in enumerate(lines, 1):
@@ -146,6 +149,8 @@ def _page_breaks(text: str, every: int = 25) -> str:
         if number % every == 0:
             page = number // every
             out.append(f"— {page} —" if page % 2 else f"第{page}页 共{pages}页")
+            if header and title:
+                out.append(title)
     return "\n".join(out)
 
 
@@ -172,6 +177,7 @@ RENDERINGS: dict[str, Callable[[str], bytes]] = {
     "run-together": lambda text: _table_rows(text, "".join).encode(),
     "label-spaces": lambda text: _table_rows(text, _spaced_labels).encode(),
     "page-breaks": lambda text: _page_breaks(text).encode(),
+    "running-headers": lambda text: _page_breaks(text, header=True).encode(),
 }
 
 

@@ -26,6 +26,7 @@ LOSSLESS = (
     "cell-lines",
     "label-spaces",
     "page-breaks",
+    "running-headers",
 )
 # Flattened rows lose their blank cells (and run-together ones every boundary): some cells can
 # only come back flagged — but metadata and narrative figures stay the same, and no value is wrong.

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ogikg.converter.decode_cells import drop_page_footers
+from ogikg.converter.decode_cells import drop_page_footers, drop_running_headers
 from ogikg.converter.decode_docx import docx_to_lines
 from ogikg.converter.decode_html import html_to_lines
 from ogikg.converter.decode_json import json_field_names, json_to_lines, parse_json_document
@@ -142,6 +142,9 @@ def decode(path: str, data: bytes) -> DecodedDocument:
         text, footers = drop_page_footers(unify_newlines(payload.text))
         if footers:
             warnings.append(f"{footers} page footers dropped")
+        text, headers = drop_running_headers(text)
+        if headers:
+            warnings.append(f"{headers} running page headers dropped")
         text, joins, width = join_wrapped_lines(text)
         if joins:
             warnings.append(f"{joins} lines wrapped at {width} columns joined back into their paragraphs")
