@@ -48,8 +48,6 @@ def drop_page_footers(text: str) -> tuple[str, int]:
 
 _TITLE_WORDS = re.compile(r"报告|年报")
 _NOT_TITLE = re.compile(r"[|>＞»]|位置")
-
-
 _TITLE_WITHIN = 8  # non-empty lines from the top where the title is looked for
 
 

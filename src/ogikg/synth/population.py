@@ -104,10 +104,10 @@ def _areas_by_level(year: int) -> dict[Level, list[tuple[areas.Area, str]]]:
         name = area.name
         if carriers[name] > 1:
             parent = areas.area(area.parent, year) if area.parent else None
-            # 422921's parent 林区 is a grouping of the code table, not a place to print
-            named = parent is not None and parent.level is Level.PREFECTURE and areas.short_names(parent.name)
-            if area.level is not Level.COUNTY or not named:
+            if area.level is not Level.COUNTY or parent is None or parent.level is not Level.PREFECTURE:
                 continue
+            if not areas.short_names(parent.name):
+                continue  # 422921's parent 林区 is a grouping of the code table, not a place to print
             name = parent.name + name
         found[area.level].append((area, name))
     return found
