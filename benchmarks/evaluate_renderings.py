@@ -22,8 +22,8 @@ with the reading of the original file:
   come back flagged);
 * ``label-spaces`` — pipe rows kept, a stray space inside every label ("本年度办 理结果");
 * ``page-breaks`` — a page footer ("— 3 —", "第3页 共8页") after every 25 lines, inside tables
-  too, as PDF text layers have them; ``running-headers`` adds the report's title (its first line
-  that says 报告) after each footer, as a running page header.
+  too, as PDF text layers have them; ``running-headers`` adds the report's title (its first short
+  line that says 报告 and is not a sentence) after each footer, as a running page header.
 
 A reading that differs is a miss of the converter on that rendering (listed with ``--show``);
 a cell value claimed with certainty that differs from the original's is counted as wrong.
@@ -34,21 +34,16 @@ from __future__ import annotations
 import argparse
 import html
 import io
-import os
 import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import opencc
-from evaluate_wrapped import KINDS, _kind, _readings
+from evaluate_wrapped import KINDS, SHARED, compare, corpus_text_paths, readings_of
 
-from ogikg.converter.model import RejectedInput, ValueStatus
+from ogikg.converter.model import RejectedInput
 from ogikg.converter.pipeline import convert_bytes
-
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("OGIKG_SHARED", ROOT / ".." / "shared"))
 
 _S2T = opencc.OpenCC("s2t")
 _S2HK = opencc.OpenCC("s2hk")
@@ -141,7 +136,11 @@ def _page_breaks(text: str, every: int = 25, header: bool = False) -> str:
     interleave them with the body and even with table rows; with ``header``, the report's title
     repeated after it as a running header."""
     lines = text.split("\n")
-    title = next((line.strip() for line in lines if "报告" in line and "|" not in line), "")
+    # a title: a short line that says 报告 and is not a sentence ("…制作本报告。")
+    titles = (
+        line.strip() for line in lines if "报告" in line and "|" not in line and len(line.strip()) <= 60
+    )
+    title = next((line for line in titles if not line.endswith("。")), "")
     pages = len(lines) // every + 1
     out: list[str] = []
     for number, line in enumerate(lines, 1):
@@ -184,13 +183,10 @@ RENDERINGS: dict[str, Callable[[str], bytes]] = {
 def evaluate(names: list[str], show: int) -> dict[str, Counter[str]]:
     tallies: dict[str, Counter[str]] = {name: Counter() for name in names}
     misses: dict[str, list[str]] = {name: [] for name in names}
-    paths = sorted((SHARED / "corpus" / "seeds").glob("*.txt")) + sorted(
-        (SHARED / "corpus" / "reports").glob("*.txt")
-    )
-    for path in paths:
+    for path in corpus_text_paths():
         text = path.read_text(encoding="utf-8")
         try:
-            before = _readings(convert_bytes(path.name, text.encode()))
+            before = readings_of(convert_bytes(path.name, text.encode()))
         except RejectedInput:
             continue
         for name in names:
@@ -202,24 +198,7 @@ def evaluate(names: list[str], show: int) -> dict[str, Counter[str]]:
                 tally["rejected"] += 1
                 misses[name].append(f"{path.name}: rejected ({error})")
                 continue
-            after = _readings(parsed)
-            for key, value in before.items():
-                kind = _kind(key)
-                tally[f"{kind} readings"] += 1
-                if after.get(key) != value:
-                    tally[f"{kind} differ"] += 1
-                    misses[name].append(f"{path.name}: {key}: {value!r} → {after.get(key)!r}")
-            for cell in parsed.cells:
-                was = before.get(cell.key)
-                certain = cell.status is ValueStatus.REPORTED
-                if (
-                    certain
-                    and isinstance(was, tuple)
-                    and was[1] is ValueStatus.REPORTED
-                    and was[0] != cell.value
-                ):
-                    tally["wrong cells"] += 1
-                    misses[name].insert(0, f"{path.name}: {cell.key}: WRONG {cell.value} (was {was[0]})")
+            misses[name] += [f"{path.name}: {miss}" for miss in compare(before, parsed, tally)]
     for name in names:
         for line in misses[name][:show]:
             print(f"  {name}: {line}")

@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("OGIKG_SHARED", ROOT / ".." / "shared"))
 
 
-def _readings(report: ParsedReport) -> dict[str, object]:
+def readings_of(report: ParsedReport) -> dict[str, object]:
     agency = report.metadata.agency
     found: dict[str, object] = {
         "agency": agency.name if agency else None,
@@ -52,22 +52,50 @@ KINDS = ("metadata", "narrative", "cell")
 _METADATA = ("agency", "adcode", "level", "kind", "year", "template")
 
 
-def _kind(key: str) -> str:
+def reading_kind(key: str) -> str:
     return "metadata" if key in _METADATA else "narrative" if key.startswith("narrative.") else "cell"
+
+
+def corpus_text_paths() -> list[Path]:
+    """Every real text report of ../shared/corpus: the seeds, then the reports."""
+    corpus = SHARED / "corpus"
+    return sorted((corpus / "seeds").glob("*.txt")) + sorted((corpus / "reports").glob("*.txt"))
+
+
+def compare(before: dict[str, object], parsed: ParsedReport, tally: Counter[str]) -> list[str]:
+    """Count in ``tally`` the readings of ``parsed`` that differ from ``before`` (per kind) and the
+    cell values it claims with certainty that differ from a certain one before; the misses, wrong
+    values first."""
+    after = readings_of(parsed)
+    misses: list[str] = []
+    for key, value in before.items():
+        kind = reading_kind(key)
+        tally[f"{kind} readings"] += 1
+        if after.get(key) != value:
+            tally[f"{kind} differ"] += 1
+            misses.append(f"{key}: {value!r} → {after.get(key)!r}")
+    for cell in parsed.cells:
+        was = before.get(cell.key)
+        if (
+            cell.status is ValueStatus.REPORTED
+            and isinstance(was, tuple)
+            and was[1] is ValueStatus.REPORTED
+            and was[0] != cell.value
+        ):
+            tally["wrong cells"] += 1
+            misses.insert(0, f"{cell.key}: WRONG {cell.value} (was {was[0]})")
+    return misses
 
 
 def corpus(widths: list[int]) -> Counter[str]:
     tally: Counter[str] = Counter()
-    paths = sorted((SHARED / "corpus" / "seeds").glob("*.txt")) + sorted(
-        (SHARED / "corpus" / "reports").glob("*.txt")
-    )
-    for path in paths:
+    for path in corpus_text_paths():
         text = path.read_text(encoding="utf-8")
         try:
             original = convert_bytes(path.name, text.encode())
         except RejectedInput:
             continue
-        before = _readings(original)
+        before = readings_of(original)
         tally["files"] += 1
         tally["originals joined"] += any("wrapped at" in warning for warning in original.document.warnings)
         for width in widths:
@@ -77,19 +105,7 @@ def corpus(widths: list[int]) -> Counter[str]:
             except RejectedInput:
                 tally["rejected"] += 1
                 continue
-            after = _readings(wrapped)
-            for key, value in before.items():
-                kind = _kind(key)
-                tally[f"{kind} readings"] += 1
-                tally[f"{kind} differ"] += after.get(key) != value
-            for cell in wrapped.cells:
-                was = before.get(cell.key)
-                if (
-                    cell.status is ValueStatus.REPORTED
-                    and isinstance(was, tuple)
-                    and was[1] is ValueStatus.REPORTED
-                ):
-                    tally["wrong cells"] += was[0] != cell.value
+            compare(before, wrapped, tally)
     return tally
 
 

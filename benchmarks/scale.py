@@ -53,6 +53,8 @@ DUMPS_SCRIPT = (
 )
 
 
+# Servers that read the embedded store, and those that load the dumps.
+STORE_SERVERS = {"ogikg": scale_servers.ogikg_server, "oxigraph": scale_servers.oxigraph_server}
 DUMP_SERVERS = ("rdflib", "virtuoso")
 
 
@@ -235,10 +237,8 @@ def run_servers(
         if name in DUMP_SERVERS:
             run_dumps(size, root, entry, args, results)
         log(f"{size}: {name}: start")
-        if name == "ogikg":
-            context = scale_servers.ogikg_server(root / "store", logs)
-        elif name == "oxigraph":
-            context = scale_servers.oxigraph_server(root / "store", logs)
+        if name in STORE_SERVERS:
+            context = STORE_SERVERS[name](root / "store", logs)
         elif name == "rdflib":
             context = scale_servers.rdflib_server(root / "dumps" / "dataset.nq.gz", logs)
         else:
@@ -272,9 +272,6 @@ def run_servers(
             log(f"{size}: {name}: {error}")
         entry["servers"][name] = record
         results.save()
-
-
-STORE_SERVERS = {"ogikg": scale_servers.ogikg_server, "oxigraph": scale_servers.oxigraph_server}
 
 
 def retime(size: int, root: Path, entry: dict[str, Any], args: argparse.Namespace, results: Results) -> None:

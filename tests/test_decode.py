@@ -476,25 +476,25 @@ def test_json_mojibake_export_follows_the_2021_form() -> None:
     assert report.template is Template.FMT2021
 
 
-def test_page_footers_of_a_copied_pdf_are_dropped() -> None:
+def test_page_footers_of_a_copied_pdf_are_blanked() -> None:
     """Text copied from a PDF keeps its page footers, even between the cells of a table printed one
     per line: read as cells, "— 3 —" and "第3页 共8页" would shift every cell after them."""
     text = "行政许可\n0\n— 3 —\n5\n第4页 共8页\n12\n- 5 -\n第 6 页\n3\n"
     document = decode("copied.txt", text.encode())
     assert document.text == "行政许可\n0\n\n5\n\n12\n\n\n3\n"  # blanked: line numbers stay
-    assert "4 page footers dropped" in document.warnings
+    assert "4 page footers blanked" in document.warnings
     # a bare number or "3/8" may be a cell: kept
     assert decode("cells.txt", "行政许可\n3\n3/8\n".encode()).text == "行政许可\n3\n3/8\n"
 
 
-def test_running_headers_of_a_copied_pdf_are_dropped() -> None:
+def test_running_headers_of_a_copied_pdf_are_blanked() -> None:
     """The title repeated at the top of every page, between the cells of a table printed one per
-    line, would end the table there; it is dropped after its first line."""
+    line, would end the table there; it is blanked after its first line."""
     title = "某市统计局2020年政府信息公开工作年度报告"
     text = f"{title}\n一、总体情况\n行政许可\n0\n— 2 —\n{title}\n5\n{title}\n12\n"
     document = decode("copied.txt", text.encode())
     assert document.text == f"{title}\n一、总体情况\n行政许可\n0\n\n\n5\n\n12\n"
-    assert "2 running page headers dropped" in document.warnings
+    assert "2 running page headers blanked" in document.warnings
     # a breadcrumb that names the section (…年报) is not the title; lines that are no title stay
     crawled = f"首页>政务公开>政府信息公开年报\n{title}\n正文\n{title}\n首页>政务公开>政府信息公开年报\n"
     assert (

@@ -30,12 +30,13 @@ LOSSLESS = (
 )
 # Flattened rows lose their blank cells (and run-together ones every boundary): some cells can
 # only come back flagged — but metadata and narrative figures stay the same, and no value is wrong.
-LOSSY = ("space-rows", "run-together")
+# cells that come back flagged, per lossy rendering
+LOSSY = {"space-rows": 3, "run-together": 40}
 
 
 @pytest.fixture(scope="module")
 def tallies() -> dict:
-    evaluate_renderings.SHARED = shared_dir()
+    shared_dir()  # skips without ../shared, fails on CI; the evaluation reads it from OGIKG_SHARED too
     return evaluate_renderings.evaluate([*LOSSLESS, *LOSSY], show=0)
 
 
@@ -51,9 +52,8 @@ def test_every_reading_is_the_same(tallies: dict, rendering: str) -> None:
     }
 
 
-@pytest.mark.parametrize("rendering", LOSSY)
-def test_flattened_tables_flag_what_they_lost(tallies: dict, rendering: str) -> None:
+@pytest.mark.parametrize(("rendering", "flagged"), LOSSY.items())
+def test_flattened_tables_flag_what_they_lost(tallies: dict, rendering: str, flagged: int) -> None:
     tally = tallies[rendering]
     assert (tally["metadata differ"], tally["narrative differ"], tally["rejected"]) == (0, 0, 0)
-    assert tally["cell differ"] > 0  # blank cells vanished: the rendering is really lossy
-    assert tally["wrong cells"] == 0
+    assert (tally["cell differ"], tally["wrong cells"]) == (flagged, 0)

@@ -79,8 +79,8 @@ def test_a_planted_contradiction_breaks_exactly_the_recorded_total():
 
 
 def test_traditional_renderings_share_one_converter():
-    """Building an OpenCC converter reads its dictionaries (≈ 5 ms); one per rendered report made
-    Traditional renderings the slowest part of ``ogikg synth``."""
+    """Building an OpenCC converter reads its dictionaries (≈ 96 ms here); one per Traditional
+    rendering made those renderings 97.5 ms each instead of 2.9 ms."""
     from ogikg.synth import render
 
     assert render._s2t() is render._s2t()

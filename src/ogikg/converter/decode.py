@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ogikg.converter.decode_cells import drop_page_footers, drop_running_headers
 from ogikg.converter.decode_docx import docx_to_lines
 from ogikg.converter.decode_html import html_to_lines
 from ogikg.converter.decode_json import json_field_names, json_to_lines, parse_json_document
@@ -30,6 +29,7 @@ from ogikg.converter.decode_text import (
 )
 from ogikg.converter.model import DecodedDocument, InputFormat, RejectedInput
 from ogikg.converter.normalise import normalise_with_notes
+from ogikg.converter.pdfcopy import blank_page_footers, blank_running_headers
 from ogikg.converter.unwrap import join_wrapped_lines
 
 MAX_INPUT_BYTES: int = 50 * 1024 * 1024
@@ -139,12 +139,12 @@ def decode(path: str, data: bytes) -> DecodedDocument:
         text = "\n".join(html_to_lines(payload.text))
     else:
         assert payload is not None
-        text, footers = drop_page_footers(unify_newlines(payload.text))
+        text, footers = blank_page_footers(unify_newlines(payload.text))
         if footers:
-            warnings.append(f"{footers} page footers dropped")
-        text, headers = drop_running_headers(text)
+            warnings.append(f"{footers} page footers blanked")
+        text, headers = blank_running_headers(text)
         if headers:
-            warnings.append(f"{headers} running page headers dropped")
+            warnings.append(f"{headers} running page headers blanked")
         text, joins, width = join_wrapped_lines(text)
         if joins:
             warnings.append(f"{joins} lines wrapped at {width} columns joined back into their paragraphs")

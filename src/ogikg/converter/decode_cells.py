@@ -1,4 +1,6 @@
-"""Shared rendering rules for text fragments and table rows (HTML, DOCX and PDF decoders).
+"""Shared rendering rules for text fragments and table rows (HTML, DOCX and PDF decoders), and
+the character and line classes the decoders share (wide characters and display width, lines that
+start an item).
 
 A table row becomes one line, its cells joined by `` | `` (space, pipe, space) — the shape of the
 pipe renderings found in plain-text copies. A merged cell appears once, in the row where it starts;
@@ -31,44 +33,6 @@ STARTS_ITEM = re.compile(
     r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．是]|[(（]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]"
     r"|\d{1,2}\s*(?:[、．)）]|\.(?!\d))|[\u2460-\u249b\u3220-\u3229]|第[一二三四五六七八九十]+[章节条])"
 )
-
-
-# Page footers that cannot be anything else: "— 3 —", "- 3 -", "第3页", "第3页 共8页". (A bare
-# number or "3/8" at a page edge is a footer only where the position is known: the PDF decoder.)
-PAGE_FOOTER_FORMS = r"[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
-_PAGE_FOOTER_LINE = re.compile(rf"^[ \t\u3000]*(?:{PAGE_FOOTER_FORMS})[ \t\u3000]*$", re.MULTILINE)
-
-
-def drop_page_footers(text: str) -> tuple[str, int]:
-    """Text copied from a PDF with the page footers between its lines blanked (even between the
-    cells of a table printed one per line, where they would shift every cell after them); the
-    lines stay, so every line keeps its number in the file."""
-    return _PAGE_FOOTER_LINE.subn("", text)
-
-
-_TITLE_WORDS = re.compile(r"报告|年报")
-_NOT_TITLE = re.compile(r"[|>＞»]|位置")
-_TITLE_WITHIN = 8  # non-empty lines from the top where the title is looked for
-
-
-def drop_running_headers(text: str) -> tuple[str, int]:
-    """Text copied from a PDF without the title repeated at the top of every page: later lines
-    equal to the report's title (its first line near the top that says …报告 or 年报) are
-    blanked."""
-    lines = text.split("\n")
-    top = [line.strip() for line in lines if line.strip()][:_TITLE_WITHIN]
-    # a breadcrumb (首页>政务公开>政府信息公开年报) names the section, not the report
-    title = next((line for line in top if _TITLE_WORDS.search(line) and not _NOT_TITLE.search(line)), "")
-    if not title or text.count(title) < 2:
-        return text, 0
-    seen, dropped = False, 0
-    for number, line in enumerate(lines):
-        if line.strip() == title:
-            if seen:
-                lines[number] = ""  # blanked, not removed: line numbers are provenance
-                dropped += 1
-            seen = True
-    return "\n".join(lines), dropped
 
 
 def is_wide(char: str) -> bool:

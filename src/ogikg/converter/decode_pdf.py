@@ -22,14 +22,9 @@ from typing import Any
 import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 
-from ogikg.converter.decode_cells import (
-    PAGE_FOOTER_FORMS,
-    STARTS_ITEM,
-    is_wide,
-    join_fragments,
-    render_row,
-)
+from ogikg.converter.decode_cells import STARTS_ITEM, is_wide, join_fragments, render_row
 from ogikg.converter.model import RejectedInput
+from ogikg.converter.pdfcopy import PAGE_FOOTER_FORMS
 
 Char = dict[str, Any]
 BBox = tuple[float, float, float, float]

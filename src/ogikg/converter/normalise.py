@@ -160,9 +160,6 @@ def to_simplified(text: str) -> str:
     return "\n".join(_simplifier().convert(line) for line in text.split("\n"))
 
 
-# --- whole-document normalisation -------------------------------------------------------------
-
-
 # --- dates in Chinese numerals --------------------------------------------------------------------
 
 _CHINESE_DIGITS = {
@@ -201,6 +198,9 @@ def _arabic_date(match: re.Match[str]) -> str:
         if match["day"]:
             date += f"{_chinese_number(match['day'])}日"
     return date
+
+
+# --- whole-document normalisation -------------------------------------------------------------
 
 
 def normalise_text(text: str) -> str:

@@ -20,7 +20,7 @@ from importlib import resources
 
 import opencc
 
-from ogikg.converter.decode_cells import display_width
+from ogikg.converter.decode_cells import is_wide
 from ogikg.converter.model import cell_key
 from ogikg.ontology.layout import CellKey, GridCell, GridTable, form_tables
 from ogikg.synth.numbers import FormValues, Value
@@ -290,7 +290,7 @@ def hard_wrap(text: str, width: int) -> str:
     for line in text.split("\n"):
         current, used = "", 0
         for char in line:
-            columns = display_width(char)
+            columns = 2 if is_wide(char) else 1
             if current and used + columns > width:
                 pieces.append(current)
                 current, used = "", 0
