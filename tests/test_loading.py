@@ -22,7 +22,8 @@ from conftest_virtuoso import VirtuosoEndpoint
 from ogikg import iris
 from ogikg.converter.batch import MANIFEST, output_name
 from ogikg.converter.model import ParsedReport
-from ogikg.loading import load_into
+from ogikg.digests import file_digest
+from ogikg.loading import load_into, loaded_digests
 from ogikg.store.base import Store
 from ogikg.store.embedded import EmbeddedStore
 from ogikg.store.open import open_store
@@ -203,3 +204,65 @@ def test_ingesting_two_years_and_one_again_keeps_one_agency_description(tmp_path
         assert _count(store, f"?r <{OGI}agency> <{agency_iri}> ; a <{OGI}AnnualReport>") == 2
         area = iris.area_iri("320500")
         assert _count(store, f"<{area}> <{RDFS_LABEL}> ?l") == 1
+
+
+def test_loading_the_same_output_again_skips_every_unchanged_graph(store: Store, tmp_path: Path) -> None:
+    ids = _write_output(tmp_path / "out", [_report(2022, 40, seed=1), _report(2023, 7, seed=2)])
+    first = load_into(store, tmp_path / "out")
+    assert (first.reports, first.replaced, first.unchanged, first.vocabulary) == (2, 0, 0, True)
+    for year in (2022, 2023):  # each graph states the digest of the file it came from, in itself
+        graph = ids[year].graph
+        digest = loaded_digests(store)[graph]
+        output = tmp_path / "out" / output_name(_report(year, 0, seed=year - 2021).document.sha256)
+        assert digest == file_digest(output) and len(digest) == 64
+    quads = _count(store, "GRAPH ?g { ?s ?p ?o }")
+
+    again = load_into(store, tmp_path / "out")
+    assert (again.reports, again.quality, again.replaced, again.unchanged) == (0, 0, 0, 2)
+    assert (again.vocabulary, again.quads, again.changed) == (False, 0, False)
+    assert _count(store, "GRAPH ?g { ?s ?p ?o }") == quads
+    assert _new_requests_by_agency_name(store) == [("衢州市统计局", 47, 2)]
+
+    # one report converted again with another figure: only its graph is loaded
+    _write_output(tmp_path / "out", [_report(2022, 40, seed=1), _report(2023, 9, seed=3)])
+    changed = load_into(store, tmp_path / "out")
+    assert (changed.reports, changed.replaced, changed.unchanged, changed.vocabulary) == (1, 1, 1, False)
+    assert _new_requests_by_agency_name(store) == [("衢州市统计局", 49, 2)]
+
+
+def test_a_graph_replaced_another_way_is_loaded_again(store: Store, tmp_path: Path) -> None:
+    ids = _write_output(tmp_path / "out", [_report(2022, 40, seed=1)])
+    load_into(store, tmp_path / "out")
+    _, other = emit(_report(2022, 5, seed=1))
+    report_lines = [line for line in other.splitlines() if line.endswith(f"<{ids[2022].graph}> .")]
+    store.replace_graphs(
+        {ids[2022].graph: "".join(line.rsplit(" <", 1)[0] + " .\n" for line in report_lines).encode()}
+    )
+    assert _new_requests_by_agency_name(store) == [("衢州市统计局", 5, 1)]
+    assert ids[2022].graph not in loaded_digests(store)
+
+    again = load_into(store, tmp_path / "out")
+    assert (again.reports, again.replaced, again.unchanged) == (1, 1, 0)
+    assert _new_requests_by_agency_name(store) == [("衢州市统计局", 40, 1)]
+
+
+def test_load_output_regenerates_the_dumps_only_when_the_store_changed(
+    tmp_path: Path, fresh_base: str
+) -> None:
+    from ogikg.loading import load_output
+    from ogikg.server.dumps import read_manifest
+
+    _write_output(tmp_path / "out", [_report(2022, 40, seed=1)])
+    store_dir = tmp_path / "data" / "store"
+    first = load_output(tmp_path / "out", str(store_dir))
+    dumps = tmp_path / "data" / "dumps"
+    assert len(first.dumps) >= 2 and read_manifest(dumps) is not None
+    written = {path.name: path.stat().st_mtime_ns for path in dumps.iterdir()}
+
+    again = load_output(tmp_path / "out", str(store_dir))
+    assert again.dumps == [] and not again.changed
+    assert {path.name: path.stat().st_mtime_ns for path in dumps.iterdir()} == written
+
+    for path in dumps.iterdir():  # no dumps yet: made even though nothing changed
+        path.unlink()
+    assert len(load_output(tmp_path / "out", str(store_dir)).dumps) >= 2

@@ -152,11 +152,11 @@ def servers(converted: Path, virtuoso: VirtuosoEndpoint) -> Iterator[tuple[str, 
     store_dir = converted / "store"
     for spec in (str(store_dir), virtuoso.store_spec):
         output = run_cli("load", str(converted / "out"), "--store", spec, "--no-dumps")
-        assert "(0 replaced)" in output
+        assert "(0 replaced, 0 unchanged skipped)" in output
     again, report = changed_output(converted)
     for spec in (str(store_dir), virtuoso.store_spec):
         output = run_cli("load", str(again), "--store", spec, "--no-quality", "--no-dumps")
-        assert "loaded 1 report graphs and 0 quality graphs (1 replaced)" in output
+        assert "loaded 1 report graphs and 0 quality graphs (1 replaced, 0 unchanged skipped)" in output
     with EmbeddedStore.open_read_only(store_dir) as embedded:
         quads = embedded.quad_count()
     remote = open_store(virtuoso.store_spec)

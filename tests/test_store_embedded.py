@@ -71,6 +71,15 @@ def test_bulk_load_into_empty_store_counts_graphs_and_quads(tmp_path: Path, nqua
         assert fresh.quad_count() == 5
 
 
+def test_a_new_store_may_sit_in_folders_that_do_not_exist_yet(tmp_path: Path) -> None:
+    with EmbeddedStore(tmp_path / "data" / "2024" / "store") as store:
+        store.update(
+            "INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/s> <http://example.org/p> 1 } }"
+        )
+        assert store.quad_count() == 1
+    assert (tmp_path / "data" / "2024" / "store" / "CURRENT").is_file()
+
+
 def test_default_graph_is_union_of_named_graphs(store: EmbeddedStore) -> None:
     assert _values(store) == [(EX + "obs/1", "7"), (EX + "obs/2", "5"), (EX + "obs/3", "11")]
 

@@ -210,3 +210,53 @@ def test_cross_year_checks_find_the_same_in_agency_buckets(tmp_path: Path, monke
     assert buckets[0::2] == buckets[1::2]  # each agency's two years in one bucket
     assert len(set(buckets)) > 1  # and the agencies spread over several
     assert warned() == ["in/1.txt", "in/3.txt"]
+
+
+def _mtimes(folder: Path) -> dict[str, int]:
+    return {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in folder.rglob("*.nq")}
+
+
+def test_a_rerun_reuses_the_findings_of_unchanged_reports(tmp_path: Path, monkeypatch) -> None:
+    from ogikg.validation import command
+
+    values = consistent_values("2021")
+    first = make_report(
+        "2021", year=2021, overrides={"2021.T4.review.total": values["2021.T4.review.total"] + 1}
+    )
+    second = make_following_report(first, values={"2021.T3.carriedOver/NP": 99})
+    names = write_output(tmp_path, [first, second])
+    arguments = [str(tmp_path), "-j", "1", "--no-progress", "--format", "json"]
+    before = json.loads(CliRunner().invoke(validate_command, arguments).output)
+    assert before["totals"]["unchanged"] == 0
+    quality_files = _mtimes(tmp_path / "quality")
+    assert len(quality_files) == 2
+
+    def not_again(data: bytes):
+        raise AssertionError("an unchanged report was validated again")
+
+    monkeypatch.setattr(command, "validate_report", not_again)
+    result = CliRunner().invoke(validate_command, arguments)
+    assert result.exit_code == 1  # the violation is still reported
+    after = json.loads(result.output)
+    assert after["totals"]["unchanged"] == 2
+    assert [r["findings"] for r in after["reports"]] == [r["findings"] for r in before["reports"]]
+    assert {f["rule"] for f in after["reports"][1]["findings"]} == {"I6"}
+    assert _mtimes(tmp_path / "quality") == quality_files  # nothing rewritten
+    monkeypatch.undo()
+
+    # the first report corrected (and carrying 99 forward): its shapes run again; the second is
+    # unchanged, but the check across years no longer finds anything, so its quality graph changes
+    fixed = make_report("2021", year=2021, values={"2021.T3.carriedForward/NP": 99})
+    assert fixed.document.sha256 != first.document.sha256
+    fixed_names = write_output(tmp_path, [fixed, second])
+    assert fixed_names[1] == names[1]
+    again = json.loads(CliRunner().invoke(validate_command, arguments).output)
+    assert again["totals"]["unchanged"] == 1 and again["totals"]["with_violations"] == 0
+    assert [r["verdict"] for r in again["reports"]] == ["conforms", "conforms"]
+    later = (tmp_path / "quality" / names[1]).read_text(encoding="utf-8")
+    assert "/rule/I6>" not in later
+
+    # --no-resume validates everything again
+    fresh = json.loads(CliRunner().invoke(validate_command, [*arguments, "--no-resume"]).output)
+    assert fresh["totals"]["unchanged"] == 0
+    assert [r["findings"] for r in fresh["reports"]] == [r["findings"] for r in again["reports"]]

@@ -7,6 +7,12 @@ Files whose report graph the store does not hold yet are bulk-loaded as one stre
 faster for a first load of many reports (a bulk load adds, so shared graphs merge there too).
 The vocabulary is kept in its own named graph so that queries can follow indicators to their
 labels, sums, outcomes and legal provisions.
+
+A load is resumable: each graph it writes states, inside itself, the SHA-256 digest of the file it
+was loaded from (``ogi:loadDigest``), so a re-run skips every file whose graph the store already
+holds with that digest, and regenerates the dumps only when something changed. The digest lives in
+the graph it describes: a graph replaced in any other way (ingest, Graph Store Protocol) loses it
+and is loaded again.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from tqdm import tqdm
 
 from ogikg import iris
 from ogikg.converter.batch import read_manifest
+from ogikg.digests import file_digest, files_digest
 from ogikg.ontology import turtle_files
 from ogikg.store.base import Store
 from ogikg.store.embedded import EmbeddedStore
@@ -28,6 +35,9 @@ from ogikg.store.open import open_store
 QUALITY_DIR = "quality"
 # A bulk load of this many new graphs (~1 million quads) ends with a compaction of the store.
 _OPTIMIZE_AFTER_GRAPHS = 1_000
+LOAD_DIGEST = iris.VOCAB + "loadDigest"
+# Digest statements per SPARQL update: small enough for any endpoint's request limit.
+_DIGESTS_PER_UPDATE = 2_000
 
 
 def vocabulary_graph() -> str:
@@ -40,18 +50,25 @@ def quality_graph_for(report_graph: str) -> str:
 
 @dataclass
 class LoadSummary:
-    reports: int = 0
-    quality: int = 0
-    replaced: int = 0
+    reports: int = 0  # report graphs written (new or replaced)
+    quality: int = 0  # quality graphs written
+    replaced: int = 0  # of those, graphs the store held before
+    unchanged: int = 0  # graphs skipped: the store holds them loaded from the same file
+    vocabulary: bool = False  # whether the vocabulary graph was written
     quads: int = 0
     seconds: float = 0.0
     dumps: list[str] = field(default_factory=list)
 
+    @property
+    def changed(self) -> bool:
+        return bool(self.reports or self.quality or self.vocabulary)
+
     def line(self) -> str:
-        rate = f", {self.quads / self.seconds:,.0f} quads/s" if self.seconds else ""
+        rate = f", {self.quads / self.seconds:,.0f} quads/s" if self.seconds and self.quads else ""
         return (
             f"loaded {self.reports} report graphs and {self.quality} quality graphs "
-            f"({self.replaced} replaced), {self.quads:,} quads in {self.seconds:.1f} s{rate}"
+            f"({self.replaced} replaced, {self.unchanged} unchanged skipped), "
+            f"{self.quads:,} quads in {self.seconds:.1f} s{rate}"
         )
 
 
@@ -71,16 +88,37 @@ def output_graphs(source: str | Path, *, with_quality: bool = True) -> Iterator[
             yield quality_graph_for(graph), quality, "quality"
 
 
-def load_vocabulary(store: Store) -> int:
-    """Replace the vocabulary graph with the ontology Turtle files; returns its triple count."""
+def loaded_digests(store: Store) -> dict[str, str]:
+    """Named graph → digest of the file it was loaded from, for every graph that states one."""
+    rows = store.select(f"SELECT ?g ?d WHERE {{ GRAPH ?g {{ ?g <{LOAD_DIGEST}> ?d }} }}")
+    return {row["g"].value: row["d"].value for row in rows}
+
+
+def record_digests(store: Store, digests: dict[str, str]) -> None:
+    """State in each graph the digest of the file it was just loaded from."""
+    items = list(digests.items())
+    for start in range(0, len(items), _DIGESTS_PER_UPDATE):
+        batch = items[start : start + _DIGESTS_PER_UPDATE]
+        data = " ".join(f'GRAPH <{g}> {{ <{g}> <{LOAD_DIGEST}> "{d}" }}' for g, d in batch)
+        store.update(f"INSERT DATA {{ {data} }}")
+
+
+def load_vocabulary(store: Store, *, known: dict[str, str] | None = None) -> int:
+    """Replace the vocabulary graph with the ontology Turtle files; returns its triple count, 0
+    when ``known`` (from ``loaded_digests``) shows the store holds these very files already."""
     import pyoxigraph as ox
 
+    files = list(turtle_files())
+    digest = files_digest(files)
+    if known is not None and known.get(vocabulary_graph()) == digest:
+        return 0
     graph = ox.Store()
-    for path in turtle_files():
+    for path in files:
         graph.load(path=str(path), format=ox.RdfFormat.TURTLE)
     ntriples = graph.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
     assert ntriples is not None
     store.replace_graphs({vocabulary_graph(): ntriples})
+    record_digests(store, {vocabulary_graph(): digest})
     return len(graph)
 
 
@@ -90,9 +128,16 @@ def load_into(
     started = time.perf_counter()
     summary = LoadSummary()
     existing = set(store.graph_iris())
+    known = loaded_digests(store)
     fresh: list[str] = []
     again: list[str] = []
+    written: dict[str, str] = {}  # graph → digest of the file it is loaded from now
     for graph, path, kind in output_graphs(source, with_quality=with_quality):
+        digest = file_digest(path)
+        if graph in existing and known.get(graph) == digest:
+            summary.unchanged += 1
+            continue
+        written[graph] = digest
         (again if graph in existing else fresh).append(str(path))
         if kind == "report":
             summary.reports += 1
@@ -104,8 +149,6 @@ def load_into(
         if fresh and isinstance(store, EmbeddedStore):
             # Files of a convert output, written by ogikg: the loader may skip its IRI checks.
             summary.quads += store.bulk_load_new(fresh, progress=bar.update, trusted=True).quads
-            if len(fresh) >= _OPTIMIZE_AFTER_GRAPHS:
-                store.optimize()  # queries on a freshly bulk-loaded store are up to 3× slower
         else:
             for path in fresh:
                 summary.quads += store.load_nquads(path, replace=True, merge=iris.is_shared_graph).quads
@@ -113,8 +156,13 @@ def load_into(
         for path in again:
             summary.quads += store.load_nquads(path, replace=True, merge=iris.is_shared_graph).quads
             bar.update()
+    record_digests(store, written)
+    if len(fresh) >= _OPTIMIZE_AFTER_GRAPHS and isinstance(store, EmbeddedStore):
+        store.optimize()  # queries on a freshly bulk-loaded store are up to 3× slower
     # Quads written, counted from what was read: counting the store would scan all of it.
-    summary.quads += load_vocabulary(store)
+    vocabulary_triples = load_vocabulary(store, known=known)
+    summary.vocabulary = vocabulary_triples > 0
+    summary.quads += vocabulary_triples
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -127,15 +175,16 @@ def load_output(
     dumps: bool = True,
     progress: bool | None = None,
 ) -> LoadSummary:
-    """``ogikg load``: open the store, load the output, regenerate the dumps."""
+    """``ogikg load``: open the store, load the output, regenerate the dumps when the load changed
+    the store (or there are none yet)."""
     store = open_store(store_spec)
     try:
         summary = load_into(store, source, with_quality=with_quality, progress=progress)
         if dumps:
-            from ogikg.server.dumps import dumps_directory, regenerate_dumps
+            from ogikg.server.dumps import dumps_directory, read_manifest, regenerate_dumps
 
             directory = dumps_directory(store_spec)
-            if directory is not None:
+            if directory is not None and (summary.changed or read_manifest(directory) is None):
                 summary.dumps = [str(d.path) for d in regenerate_dumps(store, directory)]
     finally:
         store.close()

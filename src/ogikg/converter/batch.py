@@ -29,6 +29,7 @@ from ogikg.converter.decode import MAX_INPUT_BYTES
 from ogikg.converter.emit import emit_report
 from ogikg.converter.model import RejectedInput, ValueStatus
 from ogikg.converter.pipeline import all_warnings, convert_bytes
+from ogikg.jsonl import readable_lines
 
 MANIFEST = "manifest.jsonl"
 GRAPHS_DIR = "graphs"
@@ -156,18 +157,11 @@ class BatchSummary:
 
 def _previous_records(manifest: Path) -> dict[str, str]:
     """input path → its manifest line, for inputs that converted with this converter version."""
-    previous: dict[str, str] = {}
-    if not manifest.exists():
-        return previous
-    with manifest.open(encoding="utf-8") as lines:
-        for line in lines:
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            if record.get("status") != REJECTED and record.get("converter") == __version__:
-                previous[record["input"]] = line if line.endswith("\n") else line + "\n"
-    return previous
+    return {
+        record["input"]: line if line.endswith("\n") else line + "\n"
+        for line, record in readable_lines(manifest)
+        if record.get("status") != REJECTED and record.get("converter") == __version__
+    }
 
 
 def _unchanged(path: str, line: str, out_dir: Path) -> bool:

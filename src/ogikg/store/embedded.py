@@ -93,6 +93,7 @@ class EmbeddedStore:
         if self._read_only:
             return self._open_read_only()
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)  # RocksDB makes only the last folder
             return ox.Store(str(path))
         except OSError as error:
             message = str(error)
@@ -388,14 +389,14 @@ class EmbeddedStore:
     def _load_graph_by_graph(
         self, store: ox.Store, source: str, replace: bool, merge: Callable[[str], bool] | None
     ) -> tuple[int, int]:
-        existing = set(store.named_graphs())
         pending: list[ox.Quad] = []
         graphs: set[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = set()
         quads = 0
         for run in iter_graph_runs(source):
             graphs.add(run.graph)
             quads += len(run.triples)
-            if run.graph in existing or isinstance(run.graph, ox.DefaultGraph):
+            # Asked per graph: listing every named graph of a large store takes seconds per file.
+            if isinstance(run.graph, ox.DefaultGraph) or store.contains_named_graph(run.graph):
                 merged = merge is not None and isinstance(run.graph, ox.NamedNode) and merge(run.graph.value)
                 self._write_run(store, run, replace=replace and not merged)
             else:

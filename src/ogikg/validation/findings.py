@@ -76,6 +76,54 @@ class Finding:
         return self.rule.rsplit("/", 1)[-1] if self.rule else None
 
 
+def finding_to_json(finding: Finding) -> dict:
+    """A finding as plain JSON values (integers stay numbers, decimals become strings)."""
+
+    def number(value: Number | None) -> int | str | None:
+        return str(value) if isinstance(value, Decimal) else value
+
+    return {
+        "severity": finding.severity.value,
+        "kind": finding.kind.value,
+        "source_shape": finding.source_shape,
+        "focus": finding.focus,
+        "message_zh": finding.message_zh,
+        "message_en": finding.message_en,
+        "rule": finding.rule,
+        "value": finding.value,
+        "cells": list(finding.cells),
+        "actual": number(finding.actual),
+        "expected": number(finding.expected),
+        "source_constraint": finding.source_constraint,
+        "constraint_component": finding.constraint_component,
+        "path": finding.path,
+    }
+
+
+def finding_from_json(data: dict) -> Finding:
+    """The finding ``finding_to_json`` wrote."""
+
+    def number(value: int | str | None) -> Number | None:
+        return Decimal(value) if isinstance(value, str) else value
+
+    return Finding(
+        Severity(data["severity"]),
+        FindingKind(data["kind"]),
+        data["source_shape"],
+        data["focus"],
+        data["message_zh"],
+        data["message_en"],
+        data["rule"],
+        data["value"],
+        tuple(data["cells"]),
+        number(data["actual"]),
+        number(data["expected"]),
+        data["source_constraint"],
+        data["constraint_component"],
+        data["path"],
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class ReportFindings:
     """Everything validation found in one report."""

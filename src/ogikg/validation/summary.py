@@ -58,6 +58,7 @@ class Totals:
     conforming: int = 0
     with_violations: int = 0
     with_warnings: int = 0
+    unchanged: int = 0  # report files unchanged since the last run: their shapes' findings reused
     findings: dict[str, int] = field(default_factory=lambda: {s.value: 0 for s in Severity})
     by_rule: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
@@ -67,6 +68,7 @@ class Totals:
         self.conforming += findings.conforms
         self.with_violations += findings.violations > 0
         self.with_warnings += findings.violations == 0 and findings.warnings > 0
+        self.unchanged += findings.source.get("unchanged") == "true"
         for finding in findings.findings:
             self.findings[finding.severity.value] += 1
             if finding.severity is not Severity.INFO:
@@ -81,8 +83,9 @@ class Totals:
         rate = (
             f" in {self.seconds:.1f} s ({self.reports / self.seconds:.1f} reports/s)" if self.seconds else ""
         )
+        unchanged = f" ({self.unchanged} unchanged since the last run)" if self.unchanged else ""
         return (
-            f"{_plural(self.reports, 'report')} validated{rate}: {self.conforming} conform "
+            f"{_plural(self.reports, 'report')} validated{unchanged}{rate}: {self.conforming} conform "
             f"({self.with_warnings} of them with warnings), {self.with_violations} with violations; "
             f"{_plural(self.findings['Violation'], 'violation')}, "
             f"{_plural(self.findings['Warning'], 'warning')}, {self.findings['Info']} info"
@@ -94,6 +97,7 @@ class Totals:
             "conforming": self.conforming,
             "with_violations": self.with_violations,
             "with_warnings_only": self.with_warnings,
+            "unchanged": self.unchanged,
             "findings": dict(self.findings),
             "by_rule": dict(sorted(self.by_rule.items())),
             "seconds": round(self.seconds, 3),
