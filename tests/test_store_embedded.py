@@ -156,6 +156,23 @@ def test_invalid_ntriples_names_the_graph_and_changes_nothing(store: EmbeddedSto
     assert _values(store, G2) == [(EX + "obs/3", "11")]
 
 
+def test_deferred_flushes_let_readers_in_once_at_the_end(tmp_path: Path) -> None:
+    """A load that replaces many graphs flushes once: readers in other processes are told to reopen
+    when the writes are flushed, not after each of them (and then replay the whole log)."""
+    store = EmbeddedStore(tmp_path / "deferred")
+    store.replace_graphs({EX + "graph/0": f'<{EX}s> <{EX}p> "0" .\n'.encode()})
+    reader = EmbeddedStore.open_read_only(tmp_path / "deferred")
+    with store.deferred_flushes():
+        for i in range(1, 4):
+            store.replace_graphs({EX + f"graph/{i}": f'<{EX}s> <{EX}p> "{i}" .\n'.encode()})
+        assert not reader.is_stale()
+        assert store.quad_count() == 4  # the writer sees its own writes at once
+    assert reader.is_stale() and reader.refresh()
+    assert reader.quad_count() == 4
+    reader.close()
+    store.close()
+
+
 def test_readers_never_see_a_half_replaced_graph(tmp_path: Path) -> None:
     store = EmbeddedStore(tmp_path / "atomic")
     graph = EX + "graph/versions"

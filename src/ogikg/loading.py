@@ -17,6 +17,7 @@ and is loaded again.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -153,9 +154,11 @@ def load_into(
             for path in fresh:
                 summary.quads += store.load_nquads(path, replace=True, merge=iris.is_shared_graph).quads
                 bar.update()
-        for path in again:
-            summary.quads += store.load_nquads(path, replace=True, merge=iris.is_shared_graph).quads
-            bar.update()
+        batched = store.deferred_flushes() if isinstance(store, EmbeddedStore) else contextlib.nullcontext()
+        with batched:
+            for path in again:
+                summary.quads += store.load_nquads(path, replace=True, merge=iris.is_shared_graph).quads
+                bar.update()
     record_digests(store, written)
     if len(fresh) >= _OPTIMIZE_AFTER_GRAPHS and isinstance(store, EmbeddedStore):
         store.optimize()  # queries on a freshly bulk-loaded store are up to 3× slower

@@ -20,6 +20,7 @@ opened. A writer bumps a generation file in the store directory after each commi
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import io
 import os
@@ -75,6 +76,7 @@ class EmbeddedStore:
         self._store: ox.Store | None = self._open()
         self._generation = self._read_generation()
         self._unflushed_quads = 0
+        self._deferring = False
 
     @classmethod
     def open_read_only(cls, path: str | os.PathLike[str]) -> EmbeddedStore:
@@ -254,11 +256,32 @@ class EmbeddedStore:
         self._unflushed_quads = 0
         self._bump_generation()
 
+    @contextlib.contextmanager
+    def deferred_flushes(self, every_quads: int = 50_000) -> Iterator[None]:
+        """Many writes in a row by one writer (a load replacing graphs): flush every
+        ``every_quads`` quads and once at the end rather than after each write, which costs
+        more than the write of a report's graph itself."""
+        previous = self._flush_every_quads
+        self._flush_every_quads = max(previous, every_quads)
+        self._deferring = True
+        try:
+            yield
+        finally:
+            self._flush_every_quads = previous
+            self._deferring = False
+            if self._unflushed_quads:
+                with self._write_lock:
+                    self._writable().flush()
+                    self._unflushed_quads = 0
+                    self._bump_generation()
+
     def _committed(self, store: ox.Store, quads: int) -> None:
         self._unflushed_quads += quads
         if self._unflushed_quads >= self._flush_every_quads:
             store.flush()
             self._unflushed_quads = 0
+        elif self._deferring:
+            return  # readers reopen after the flush, not to replay the log of every write
         self._bump_generation()
 
     def replace_graphs(
