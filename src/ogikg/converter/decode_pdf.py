@@ -9,11 +9,19 @@ characters (or a word space between Latin ones) becomes a space, narrower gaps f
 text do not. Lines wrapped at the right margin are joined back into their paragraph (also across
 pages) unless the next line is indented, numbered or looks like a table row; page numbers such as
 "- 3 -" are dropped. Multi-line cell text is joined ("三\\n、\\n本\\n年…" → "三、本年…").
+
+A table that runs over a page break is put back together, as browsers and word processors print
+long tables: a merged label cell that the break left without its top or bottom rule (so that no
+ruled cell holds its text, or the table found on the page does not even include its column) is
+read as a label block in the row where its text starts; a row that the break cut in two (its
+column rules go on past the table's last rule at the page bottom and before its first rule at
+the next page top) becomes one row, each column's text above the break followed by the text below.
 """
 
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import statistics
 from dataclasses import dataclass
@@ -39,6 +47,7 @@ _MIN_TEXT_CHARS = 10
 _MARGIN_LINE_CHARS = 10  # lines at least this long show where the right margin is …
 _MARGIN_MIN_LINES = 4  # … when a page has this many of them
 
+_CLOSING_PUNCTUATION = re.compile(r"^.?[。，、；：？！）」』”’%]")
 _PAGE_NUMBER = re.compile(rf"^(?:{PAGE_FOOTER_FORMS}|\d{{1,4}}|\d{{1,4}}\s*/\s*\d{{1,4}})$")
 
 
@@ -54,6 +63,10 @@ class _Item:
     text: str
     is_row: bool
     has_columns: bool = False
+    # A table row the page cut: "top" or "bottom" (the end of the page it sits at), with the text
+    # of each column (x range between two rules) so that the two halves can be put together.
+    open_end: str = ""
+    columns: tuple[tuple[float, float, str], ...] = ()
 
 
 def pdf_to_lines(data: bytes) -> tuple[list[str], list[str]]:
@@ -92,7 +105,7 @@ def pdf_to_lines(data: bytes) -> tuple[list[str], list[str]]:
         warnings.append(f"{unmapped} PDF glyph(s) without Unicode mapping")
     if b"%%EOF" not in data[-2048:]:
         warnings.append("PDF has no end-of-file marker (possibly truncated)")
-    return [item.text for item in _join_paragraphs(items)], warnings
+    return [item.text for item in _join_paragraphs(_join_split_rows(items))], warnings
 
 
 def _short(error: BaseException) -> str:
@@ -120,8 +133,12 @@ def _read_page(page: Any, number: int) -> tuple[list[_Item], int, int]:
         return [], 0, 0
     consumed: set[int] = set()  # ids of chars rendered inside pipe rows
     items: list[_Item] = []
-    for table in page.find_tables():
-        items.extend(_table_rows(table, chars, consumed, number))
+    edges = page.edges
+    tables = page.find_tables()
+    for table in tables:
+        items.extend(_table_rows(table, chars, edges, consumed, number))
+    for table in tables:
+        items.extend(_open_rows(table, tables, chars, edges, consumed, number))
     running = [c for c in chars if id(c) not in consumed]
     for line in _cluster_lines(running):
         text, has_columns = _line_text(line)
@@ -146,10 +163,72 @@ def _read_page(page: Any, number: int) -> tuple[list[_Item], int, int]:
     return items, len(chars), unmapped
 
 
-def _table_rows(table: Any, chars: list[Char], consumed: set[int], page_number: int) -> list[_Item]:
+@dataclass(slots=True)
+class _Block:
+    """Text in a table that no ruled cell holds: a merged label cell whose closing rule the page
+    break took (a rowspan cut in two by the end of the page), as browsers and word processors
+    print long tables."""
+
+    x0: float  # the column it sits in, between two column rules
+    x1: float
+    first_line: float  # vertical centre of its first line
+    text: str
+    chars: list[Char]
+
+
+def _frame(table: Any, edges: list[dict]) -> tuple[BBox, list[float]]:
+    """The table's box, widened to the left over columns whose cells the page break left open
+    (a merged label cell with neither its top nor its bottom rule on this page is not part of the
+    table pdfplumber finds), and the x of every column rule."""
+    x0, top, x1, bottom = table.bbox
+    rules = {round(x, 1) for cell in table.cells for x in (cell[0], cell[2])}
+    for edge in edges:
+        if edge["orientation"] != "v" or edge["x0"] >= x0 - 1.0:
+            continue
+        overlap = min(edge["bottom"], bottom) - max(edge["top"], top)
+        if overlap >= 0.5 * (bottom - top):
+            rules.add(round(edge["x0"], 1))
+    return (min(rules, default=x0), top, x1, bottom), sorted(rules)
+
+
+def _column_blocks(loose: list[Char], rules: list[float]) -> list[_Block]:
+    """Characters outside every cell, grouped by the column (between two rules) they sit in and
+    into blocks of consecutive lines."""
+    columns: dict[tuple[float, float], list[Char]] = {}
+    for char in loose:
+        x = _center(char)[0]
+        left = max((rule for rule in rules if rule <= x), default=None)
+        right = min((rule for rule in rules if rule >= x), default=None)
+        if left is not None and right is not None and left < right:
+            columns.setdefault((left, right), []).append(char)
+    blocks: list[_Block] = []
+    for (left, right), members in columns.items():
+        lines = _cluster_lines(members)
+        group: list[list[Char]] = []
+        for line in lines:
+            size = max(c["size"] for c in line)
+            if group and min(c["top"] for c in line) - max(c["bottom"] for c in group[-1]) > size:
+                blocks.append(_block(left, right, group))
+                group = []
+            group.append(line)
+        if group:
+            blocks.append(_block(left, right, group))
+    return blocks
+
+
+def _block(left: float, right: float, lines: list[list[Char]]) -> _Block:
+    text = join_fragments([_line_text(line)[0] for line in lines])
+    first = _center(lines[0][0])[1]
+    return _Block(left, right, first, text, [c for line in lines for c in line])
+
+
+def _table_rows(
+    table: Any, chars: list[Char], edges: list[dict], consumed: set[int], page_number: int
+) -> list[_Item]:
     cells: list[BBox] = [tuple(cell) for cell in table.cells]
-    table_box: BBox = tuple(table.bbox)
+    table_box, rules = _frame(table, edges)
     owner: dict[int, BBox] = {}
+    loose: list[Char] = []
     for char in chars:
         point = _center(char)
         if not _inside(point, table_box):
@@ -157,16 +236,31 @@ def _table_rows(table: Any, chars: list[Char], consumed: set[int], page_number: 
         containing = [cell for cell in cells if _inside(point, cell)]
         if containing:
             owner[id(char)] = min(containing, key=lambda c: (c[2] - c[0]) * (c[3] - c[1]))
+        else:
+            loose.append(char)
+    blocks = _column_blocks(loose, rules)
+    block_of = {id(char): block for block in blocks for char in block.chars}
     items: list[_Item] = []
     for row in table.rows:
         row_cells: list[BBox] = [tuple(cell) for cell in row.cells if cell is not None]
         if len(row_cells) < 2:
             continue  # a heading or prose spanning the table: running text keeps it whole
         top, bottom = row.bbox[1], row.bbox[3]
+        first_x = min(cell[0] for cell in row_cells)
         band = [c for c in chars if top <= _center(c)[1] <= bottom and _inside(_center(c), table_box)]
-        if any(id(c) not in owner for c in band):
-            continue  # characters outside every cell: the ruling is incomplete, keep as text
-        texts: list[str] = []
+        # Text outside every cell is kept only as a label block left of the row's cells (its
+        # text goes into the row where it starts); anywhere else the ruling is incomplete and
+        # the row stays running text.
+        if any(
+            id(c) not in owner and (id(c) not in block_of or block_of[id(c)].x1 > first_x + 1.0) for c in band
+        ):
+            continue
+        labels = sorted(
+            (b for b in blocks if b.x1 <= first_x + 1.0 and top <= b.first_line <= bottom), key=lambda b: b.x0
+        )
+        texts = [block.text for block in labels]
+        for block in labels:
+            consumed.update(id(c) for c in block.chars)
         for cell in row_cells:
             cell_chars = [c for c in chars if owner.get(id(c)) == cell]
             consumed.update(id(c) for c in cell_chars)
@@ -185,6 +279,80 @@ def _table_rows(table: Any, chars: list[Char], consumed: set[int], page_number: 
             )
         )
     return items
+
+
+def _open_rows(
+    table: Any, tables: list[Any], chars: list[Char], edges: list[dict], consumed: set[int], page_number: int
+) -> list[_Item]:
+    """The halves of a row that the page break cut, above the table's first rule or below its last:
+    there the table's column rules go on, but no rule closes the row."""
+    (x0, top, x1, bottom), rules = _frame(table, edges)
+    # The table's own column rules, where they run on past its first or last rule.
+    verticals = [
+        e
+        for e in edges
+        if e["orientation"] == "v"
+        and x0 - 1.0 <= e["x0"] <= x1 + 1.0
+        and e["top"] <= bottom + 1.0
+        and e["bottom"] >= top - 1.0
+    ]
+    others = [t.bbox for t in tables if t is not table]
+    below = min(
+        [max((e["bottom"] for e in verticals), default=bottom)] + [o[1] for o in others if o[1] >= bottom]
+    )
+    above = max([min((e["top"] for e in verticals), default=top)] + [o[3] for o in others if o[3] <= top])
+    items: list[_Item] = []
+    for end, low, high in (("top", above, top), ("bottom", bottom, below)):
+        if high - low < 2.0:
+            continue
+        band = [
+            c
+            for c in chars
+            if id(c) not in consumed and low < _center(c)[1] < high and x0 <= _center(c)[0] <= x1
+        ]
+        columns = [
+            (left, right, join_fragments([_line_text(line)[0] for line in _cluster_lines(members)]))
+            for left, right in itertools.pairwise(rules)
+            if (members := [c for c in band if left <= _center(c)[0] <= right])
+        ]
+        if not columns:
+            continue
+        consumed.update(id(c) for c in band)
+        texts = [text for _, _, text in columns]
+        size = statistics.median(c["size"] for c in band)
+        # Half a row with one column of text is a row only once its other half is found.
+        item = _Item(page_number, low, x0, x1, size, render_row(texts), True, open_end=end)
+        item.columns = tuple(columns)
+        items.append(item)
+    return items
+
+
+def _join_split_rows(items: list[_Item]) -> list[_Item]:
+    """A row cut at the bottom of one page and continued at the top of the next becomes one row:
+    each column's text is the text above the break followed by the text below it."""
+    joined: list[_Item] = []
+    for item in items:
+        if item.open_end == "top":
+            previous = next((i for i in reversed(joined) if i.is_row), None)
+            if previous is not None and previous.open_end == "bottom" and previous.page == item.page - 1:
+                columns = []
+                for left, right, text in previous.columns:
+                    below = [t for lo, hi, t in item.columns if min(hi, right) - max(lo, left) > 1.0]
+                    columns.append((left, right, join_fragments([text, *below])))
+                seen = {(lo, hi) for lo, hi, _ in previous.columns}
+                for lo, hi, text in item.columns:  # columns only the lower half has text in
+                    if not any(min(hi, right) - max(lo, left) > 1.0 for left, right in seen):
+                        columns.append((lo, hi, text))
+                columns.sort()
+                previous.columns = tuple(columns)
+                previous.text = render_row([text for _, _, text in columns])
+                previous.open_end = ""
+                continue
+        joined.append(item)
+    for item in joined:
+        if item.open_end and len(item.columns) < 2:  # no other half: running text after all
+            item.is_row, item.text = False, join_fragments([text for _, _, text in item.columns])
+    return joined
 
 
 def _cluster_lines(chars: list[Char]) -> list[list[Char]]:
@@ -246,7 +414,11 @@ def _continues(previous: _Item, item: _Item, margins: dict[int, tuple[float, flo
         return False
     _, right = margins[previous.page]
     left, _ = margins[item.page]
-    reaches_right = previous.x1 >= right - 1.2 * previous.size
+    # A line may end short of the margin by what the line-breaking rules moved down with the next
+    # line's first character: closing punctuation that may not start a line ("件。"), or the
+    # rest of a run of digits or Latin letters that cannot be split ("27" + "件").
+    pushed = _CLOSING_PUNCTUATION.match(item.text) or previous.text[-1:].isascii()
+    reaches_right = previous.x1 >= right - (2.6 if pushed else 1.2) * previous.size
     starts_left = item.x0 <= left + 0.5 * item.size
     return reaches_right and starts_left and not STARTS_ITEM.match(item.text)
 
