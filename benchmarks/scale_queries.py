@@ -85,6 +85,8 @@ def _normal(term: dict[str, str] | None) -> str:
         return ""
     value = term.get("value", "")
     datatype = term.get("datatype", "")
+    if datatype == "http://www.w3.org/2001/XMLSchema#boolean":
+        return {"1": "true", "0": "false"}.get(value, value)  # Virtuoso writes 0 and 1
     if datatype.startswith("http://www.w3.org/2001/XMLSchema#") and datatype.rsplit("#", 1)[1] in (
         "integer",
         "decimal",
