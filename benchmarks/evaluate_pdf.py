@@ -1,6 +1,6 @@
 """Synthetic reports printed to PDF by a browser: does the converter read every cell back?
 
-    .venv/bin/python benchmarks/evaluate_pdf.py [--reports 120] [--seed 1] [--show 30]
+    .venv/bin/python benchmarks/evaluate_pdf.py [--reports 120] [--seed 1] [--show 30] [--via office]
 
 Reports of the synthetic population (the 2021, 2019 and old forms; narrative-only reports have no
 table to read) are rendered as web pages (``ogikg.synth`` HTML: ruled tables with merged cells,
@@ -9,11 +9,16 @@ Chromium (pdf_print.py) on A4, Letter or A5 paper at a scale between 0.7 and 1.3
 breaks fall in different rows, merged cells included. Each PDF is converted (decode → tables →
 metadata) and scored against the report's truth as the synthetic round trip scores it
 (roundtrip.py): every value must come back exactly, none may be wrong.
+
+``--via office``: the reports are rendered as Word files (ruled tables, merged cells) and
+exported to PDF by LibreOffice on its default A4 page instead, as word processors make them:
+there a page break draws a rule across a cut row, so both halves look like rows of their own.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import random
 import time
@@ -21,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from pdf_print import PAPERS, PdfPrinter
+from pdf_print import PAPERS, PdfPrinter, office_pdf
 from roundtrip import YEARS, Tally, score
 
 from ogikg.converter.decode import decode
@@ -40,21 +45,24 @@ class Printed:
     truth: dict
 
 
-def printed_reports(count: int, seed: int, only: set[int] | None = None) -> Iterator[Printed]:
+def printed_reports(
+    count: int, seed: int, only: set[int] | None = None, via: str = "browser"
+) -> Iterator[Printed]:
     """``count`` synthetic reports with tables, printed (or those numbered ``only`` among them: the
     others are drawn, so that the same numbers are the same reports, but not printed)."""
     logging.getLogger("pdfminer").setLevel(logging.ERROR)  # fonts without a FontBBox: harmless
     rng = random.Random(seed)
     agencies = -(-count * 2 // len(YEARS))
     number = 0
-    with PdfPrinter() as printer:
+    with PdfPrinter() if via == "browser" else contextlib.nullcontext() as printer:
         for report in population(agencies, YEARS, rng):
             if number == count:
                 break
             if report.generation == "narrative":
                 continue
             encoding = "gbk" if rng.random() < 0.3 else "utf-8"
-            rendering = Rendering("html", traditional=rng.random() < 0.1, encoding=encoding)
+            layout = "docx" if via == "office" else "html"
+            rendering = Rendering(layout, traditional=rng.random() < 0.1, encoding=encoding)
             page, truth = render(report, rendering, rng)
             paper, scale = rng.choice(PAPERS), round(rng.uniform(0.7, 1.3), 2)
             name = f"printed-{number:04d}.pdf"
@@ -62,18 +70,22 @@ def printed_reports(count: int, seed: int, only: set[int] | None = None) -> Iter
             if only is not None and number - 1 not in only:
                 continue
             script = " Traditional" if rendering.traditional else ""
-            label = f"{name} {report.generation} {paper} ×{scale} {encoding}{script}"
-            pdf = printer.print(page, paper=paper, scale=scale)
+            if via == "office":
+                label = f"{name} {report.generation} Word A4{script}"
+                pdf = office_pdf(page)
+            else:
+                label = f"{name} {report.generation} {paper} ×{scale} {encoding}{script}"
+                pdf = printer.print(page, paper=paper, scale=scale)  # type: ignore[union-attr]
             yield Printed(name, label, report.generation, pdf, truth)
 
 
 def evaluate(
-    count: int, seed: int, keep: Path | None = None, only: set[int] | None = None
+    count: int, seed: int, keep: Path | None = None, only: set[int] | None = None, via: str = "browser"
 ) -> tuple[dict[str, Tally], list[str]]:
     """Tallies per form generation and the failures, over the printed reports."""
     tallies: dict[str, Tally] = {}
     failures: list[str] = []
-    for printed in printed_reports(count, seed, only):
+    for printed in printed_reports(count, seed, only, via):
         if keep is not None:
             keep.mkdir(parents=True, exist_ok=True)
             (keep / printed.name).write_bytes(printed.pdf)
@@ -107,9 +119,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--show", type=int, default=30, help="failures to print")
     parser.add_argument("--keep", type=Path, help="folder to keep the PDFs in")
+    parser.add_argument("--via", choices=("browser", "office"), default="browser")
     args = parser.parse_args()
     started = time.perf_counter()
-    tallies, failures = evaluate(args.reports, args.seed, args.keep)
+    tallies, failures = evaluate(args.reports, args.seed, args.keep, via=args.via)
     total = Tally()
     print(
         f"{'form':<8}{'reports':>8}{'values':>8}{'exact':>8}{'flagged':>8}{'wrong':>7}{'missing':>8}{'meta':>6}"

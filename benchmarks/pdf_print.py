@@ -1,13 +1,16 @@
-"""Web pages printed to PDF by headless Chromium, as a browser's "Save as PDF" makes them.
+"""Reports made into PDF the two ways publishers make them: a web page printed by headless
+Chromium ("Save as PDF"), or a Word file exported by LibreOffice (as from a word processor).
 
-Used by the PDF evaluations: a report's HTML rendering becomes a real PDF with a text layer, ruled
-tables drawn by the browser, and tables broken across pages where the page ends. Needs the
-``chromium`` binary (``scripts/install-test-deps.sh`` installs it) and playwright.
+Used by the PDF evaluations: a report becomes a real PDF with a text layer, ruled tables, and
+tables broken across pages where the page ends. ``PdfPrinter`` needs the ``chromium`` binary
+(``scripts/install-test-deps.sh`` installs it) and playwright; ``office_pdf`` needs LibreOffice
+(``soffice``; Debian ``libreoffice-writer-nogui``), which the tests do not need.
 """
 
 from __future__ import annotations
 
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 from types import TracebackType
@@ -17,7 +20,7 @@ PAPERS = ("A4", "Letter", "A5")
 
 
 class ChromiumMissing(RuntimeError):
-    pass
+    """The program that makes the PDF is not installed."""
 
 
 class PdfPrinter:
@@ -57,3 +60,18 @@ class PdfPrinter:
         self._browser.close()
         self._playwright.stop()
         self._scratch.cleanup()
+
+
+def office_pdf(word_file: bytes) -> bytes:
+    """A Word file exported to PDF by LibreOffice, as a word processor's "Save as PDF" makes it."""
+    office = shutil.which("soffice")
+    if office is None:
+        raise ChromiumMissing("LibreOffice is not installed (Debian: libreoffice-writer-nogui)")
+    with tempfile.TemporaryDirectory(prefix="ogikg-office-") as scratch:
+        source = Path(scratch) / "report.docx"
+        source.write_bytes(word_file)
+        profile = Path(scratch) / "profile"
+        command = [office, f"-env:UserInstallation={profile.as_uri()}", "--headless"]
+        command += ["--convert-to", "pdf", "--outdir", scratch, str(source)]
+        subprocess.run(command, capture_output=True, timeout=300, check=True)
+        return (Path(scratch) / "report.pdf").read_bytes()

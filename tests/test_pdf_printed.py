@@ -103,3 +103,56 @@ def test_a_table_broken_across_pages_comes_back_whole_row_by_row() -> None:
         assert fragment not in lines
     # the heading between tables 3 and 4 is running text, not half a row of either table
     assert "四、政府信息公开行政复议、行政诉讼情况" in lines
+
+
+def _row(page: int, columns: list[tuple[float, float, str]]) -> object:
+    from ogikg.converter.decode_cells import render_row
+    from ogikg.converter.decode_pdf import _Item
+
+    item = _Item(
+        page, 700.0 if page == 1 else 60.0, 90.0, 560.0, 0.0, render_row([c[2] for c in columns]), True
+    )
+    item.columns = tuple(columns)
+    return item
+
+
+VALUES = [(230.0 + 40 * i, 270.0 + 40 * i, v) for i, v in enumerate(("5", "0", "0", "0", "4", "0", "9"))]
+EMPTY = [(x0, x1, "") for x0, x1, _ in VALUES]
+
+
+def test_a_row_a_word_processor_closed_at_the_break_is_joined_to_its_rest() -> None:
+    """Word and LibreOffice draw a rule where a page break cuts a row: both halves look like rows.
+    The half that opens the next page has the rest of the labels and no figures."""
+    from ogikg.converter.decode_pdf import _join_split_rows
+
+    above = _row(1, [(90.0, 140.0, "(四)无"), (140.0, 230.0, "1.本机关"), *VALUES])
+    above.filled = frozenset({90.0, 140.0})  # both labels run on to their cells' right edge
+    rest = _row(2, [(50.0, 90.0, ""), (90.0, 140.0, "法提供"), (140.0, 230.0, "不掌握相关政府信息"), *EMPTY])
+    (joined,) = _join_split_rows([above, rest])
+    assert joined.text == "(四)无法提供 | 1.本机关不掌握相关政府信息 | 5 | 0 | 0 | 0 | 4 | 0 | 9"
+
+
+def test_a_row_of_its_own_with_blank_figures_atop_a_page_stays_a_row() -> None:
+    from ogikg.converter.decode_pdf import _join_split_rows
+
+    # its label is a new item
+    above = _row(1, [(90.0, 140.0, "(四)无法提供"), (140.0, 230.0, "1.本机关"), *VALUES])
+    above.filled = frozenset({90.0, 140.0})
+    blank = _row(2, [(90.0, 140.0, ""), (140.0, 230.0, "2.没有现成信息需要另行制作"), *EMPTY])
+    assert len(_join_split_rows([above, blank])) == 2
+    # the old form: "其中：主动公开规范性文件数 | 条 | 15" closes a page, "制发规范性文件总数 | 件 |"
+    # opens the next; the label above ends short of its cell's right edge
+    old_form = [(90.0, 330.0), (330.0, 380.0), (380.0, 450.0)]
+    above = _row(1, [(*old_form[0], "其中:主动公开规范性文件数"), (*old_form[1], "条"), (*old_form[2], "15")])
+    blank = _row(2, [(*old_form[0], "制发规范性文件总数"), (*old_form[1], "件"), (*old_form[2], "")])
+    assert len(_join_split_rows([above, blank])) == 2
+
+
+def test_a_number_wrapped_in_a_narrow_cell_is_one_number() -> None:
+    from ogikg.converter.decode_pdf import _cell_text
+
+    def char(text: str, x0: float, top: float) -> dict:
+        return {"text": text, "x0": x0, "x1": x0 + 5.0, "top": top, "bottom": top + 10.0, "size": 10.0}
+
+    assert _cell_text([char("1", 10, 0), char("1", 15, 0), char("3", 10, 12)]) == "113"
+    assert _cell_text([char("不", 10, 0), char("掌", 20, 0), char("握", 10, 12)]) == "不掌握"

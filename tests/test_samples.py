@@ -42,3 +42,21 @@ def test_sample_converts_to_its_truth(samples, index):
     figures = {f.indicator: f.value for f in report.narrative}
     for notation, value in truth["narrative"].items():
         assert figures.get(notation) == value, notation
+
+
+def test_synthetic_word_tables_are_ruled_as_the_official_forms() -> None:
+    """Ruled, as reports are printed: a PDF made from the Word file then has cells to read."""
+    import io
+    import random
+
+    import docx
+
+    from ogikg.synth.population import population
+    from ogikg.synth.render import Rendering, render
+
+    rng = random.Random(2)
+    report = next(r for r in population(2, range(2021, 2023), rng) if r.generation == "2021")
+    data, _ = render(report, Rendering("docx"), rng)
+    tables = docx.Document(io.BytesIO(data)).tables
+    assert len(tables) >= 3
+    assert {table.style.name for table in tables} == {"Table Grid"}

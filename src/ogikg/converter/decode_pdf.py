@@ -47,6 +47,7 @@ _MIN_TEXT_CHARS = 10
 _MARGIN_LINE_CHARS = 10  # lines at least this long show where the right margin is …
 _MARGIN_MIN_LINES = 4  # … when a page has this many of them
 
+_DIGIT = re.compile(r"\d")
 _CLOSING_PUNCTUATION = re.compile(r"^.?[。，、；：？！）」』”’%]")
 _PAGE_NUMBER = re.compile(rf"^(?:{PAGE_FOOTER_FORMS}|\d{{1,4}}|\d{{1,4}}\s*/\s*\d{{1,4}})$")
 
@@ -67,6 +68,9 @@ class _Item:
     # of each column (x range between two rules) so that the two halves can be put together.
     open_end: str = ""
     columns: tuple[tuple[float, float, str], ...] = ()
+    # Left edges of the ruled cells whose last line of text runs to the cell's right edge: the
+    # text may go on in the next row, where a page break cut the row.
+    filled: frozenset[float] = frozenset()
 
 
 def pdf_to_lines(data: bytes) -> tuple[list[str], list[str]]:
@@ -191,6 +195,19 @@ def _frame(table: Any, edges: list[dict]) -> tuple[BBox, list[float]]:
     return (min(rules, default=x0), top, x1, bottom), sorted(rules)
 
 
+def _cell_text(chars: list[Char]) -> str:
+    """The text of one ruled cell, its lines joined; a number too wide for a narrow cell wraps
+    ("11" / "3") and is put back together without a space."""
+    text = ""
+    for line in _cluster_lines(chars):
+        piece = _line_text(line)[0].strip()
+        if text and piece and text[-1].isdigit() and piece[0].isdigit():
+            text += piece
+        else:
+            text = join_fragments([text, piece])
+    return text
+
+
 def _column_blocks(loose: list[Char], rules: list[float]) -> list[_Block]:
     """Characters outside every cell, grouped by the column (between two rules) they sit in and
     into blocks of consecutive lines."""
@@ -258,26 +275,24 @@ def _table_rows(
         labels = sorted(
             (b for b in blocks if b.x1 <= first_x + 1.0 and top <= b.first_line <= bottom), key=lambda b: b.x0
         )
-        texts = [block.text for block in labels]
+        columns = [(block.x0, block.x1, block.text) for block in labels]
+        filled: set[float] = set()
         for block in labels:
             consumed.update(id(c) for c in block.chars)
         for cell in row_cells:
             cell_chars = [c for c in chars if owner.get(id(c)) == cell]
             consumed.update(id(c) for c in cell_chars)
-            texts.append(join_fragments([_line_text(line)[0] for line in _cluster_lines(cell_chars)]))
+            columns.append((cell[0], cell[2], _cell_text(cell_chars)))
+            if cell_chars:
+                last = _cluster_lines(cell_chars)[-1]
+                if last[-1]["x1"] >= cell[2] - 1.5 * max(c["size"] for c in last):
+                    filled.add(cell[0])
+        texts = [text for _, _, text in columns]
         if not any(texts):
             continue
-        items.append(
-            _Item(
-                page=page_number,
-                top=top,
-                x0=row.bbox[0],
-                x1=row.bbox[2],
-                size=0.0,
-                text=render_row(texts),
-                is_row=True,
-            )
-        )
+        item = _Item(page_number, top, row.bbox[0], row.bbox[2], 0.0, render_row(texts), True)
+        item.columns, item.filled = tuple(columns), frozenset(filled)
+        items.append(item)
     return items
 
 
@@ -327,27 +342,56 @@ def _open_rows(
     return items
 
 
+def _overlaps(a: tuple[float, float, str], b: tuple[float, float, str]) -> bool:
+    return min(a[1], b[1]) - max(a[0], b[0]) > 1.0
+
+
+def _rest_of_row(previous: _Item, item: _Item) -> bool:
+    """Whether ``item``, a ruled row that opens a page, is the rest of ``previous``, the ruled row
+    that closed the page before: word processors draw a rule at the break, so both halves look
+    like rows. The rest has label text only, none of it a new item ("1.", "(一)", "一、"), each
+    piece below a cell whose text runs to its right edge, in a row that has figures. (A row of its
+    own with blank figures, "制发规范性文件总数 | 件 |", is not taken: the label above it ends
+    short of its cell's edge.)"""
+    if item.page != previous.page + 1 or previous.open_end or item.open_end:
+        return False
+    texts = [column for column in item.columns if column[2]]
+    return (
+        bool(texts)
+        and all(
+            any(_overlaps(column, above) and above[0] in previous.filled for above in previous.columns)
+            for column in texts
+        )
+        and not any(_DIGIT.search(text) or STARTS_ITEM.match(text) for _, _, text in texts)
+        and any(_DIGIT.search(text) for _, _, text in previous.columns)
+    )
+
+
 def _join_split_rows(items: list[_Item]) -> list[_Item]:
     """A row cut at the bottom of one page and continued at the top of the next becomes one row:
     each column's text is the text above the break followed by the text below it."""
     joined: list[_Item] = []
     for item in items:
+        previous = joined[-1] if joined else None
         if item.open_end == "top":
             previous = next((i for i in reversed(joined) if i.is_row), None)
-            if previous is not None and previous.open_end == "bottom" and previous.page == item.page - 1:
-                columns = []
-                for left, right, text in previous.columns:
-                    below = [t for lo, hi, t in item.columns if min(hi, right) - max(lo, left) > 1.0]
-                    columns.append((left, right, join_fragments([text, *below])))
-                seen = {(lo, hi) for lo, hi, _ in previous.columns}
-                for lo, hi, text in item.columns:  # columns only the lower half has text in
-                    if not any(min(hi, right) - max(lo, left) > 1.0 for left, right in seen):
-                        columns.append((lo, hi, text))
-                columns.sort()
-                previous.columns = tuple(columns)
-                previous.text = render_row([text for _, _, text in columns])
-                previous.open_end = ""
-                continue
+            ends_page = previous is not None and previous.open_end == "bottom"
+        else:
+            ends_page = previous is not None and previous.is_row and item.is_row
+            ends_page = ends_page and _rest_of_row(previous, item)  # type: ignore[arg-type]
+        if previous is not None and ends_page and previous.page == item.page - 1:
+            columns = []
+            for above in previous.columns:
+                below = [text for *span, text in item.columns if _overlaps(above, (*span, ""))]
+                columns.append((above[0], above[1], join_fragments([above[2], *below])))
+            for column in item.columns:  # columns only the lower half has text in
+                if column[2] and not any(_overlaps(column, above) for above in previous.columns):
+                    columns.append(column)
+            columns.sort()
+            previous.columns = tuple(columns)
+            previous.text = render_row([text for _, _, text in columns])
+            previous.open_end = ""
+            continue
         joined.append(item)
     for item in joined:
         if item.open_end and len(item.columns) < 2:  # no other half: running text after all

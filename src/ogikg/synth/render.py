@@ -257,6 +257,7 @@ def render_docx(
             document.add_paragraph(_to_traditional(line) if traditional else line)
             continue
         table = document.add_table(rows=len(grid.rows), cols=grid.width)
+        table.style = "Table Grid"  # ruled, as the official forms are printed
         # the cells of the grid, fetched once: table.cell() walks the whole table on every call
         row_cells = [row.cells for row in table.rows]
         occupied: set[tuple[int, int]] = set()
