@@ -16,6 +16,9 @@ ruled cell holds its text, or the table found on the page does not even include 
 read as a label block in the row where its text starts; a row that the break cut in two (its
 column rules go on past the table's last rule at the page bottom and before its first rule at
 the next page top) becomes one row, each column's text above the break followed by the text below.
+Word processors close a cut row with a rule on both pages instead: the row that opens the next
+page is taken as the rest of the one above when it holds label text only, below cells whose text
+runs to their right edge. A number wrapped in a narrow cell ("11" / "3") is one number.
 """
 
 from __future__ import annotations
