@@ -54,7 +54,8 @@ def printed_reports(
     rng = random.Random(seed)
     agencies = -(-count * 2 // len(YEARS))
     number = 0
-    with PdfPrinter() if via == "browser" else contextlib.nullcontext() as printer:
+    with contextlib.ExitStack() as stack:
+        printer = stack.enter_context(PdfPrinter()) if via == "browser" else None
         for report in population(agencies, YEARS, rng):
             if number == count:
                 break
@@ -70,12 +71,12 @@ def printed_reports(
             if only is not None and number - 1 not in only:
                 continue
             script = " Traditional" if rendering.traditional else ""
-            if via == "office":
+            if printer is None:
                 label = f"{name} {report.generation} Word A4{script}"
                 pdf = office_pdf(page)
             else:
                 label = f"{name} {report.generation} {paper} ×{scale} {encoding}{script}"
-                pdf = printer.print(page, paper=paper, scale=scale)  # type: ignore[union-attr]
+                pdf = printer.print(page, paper=paper, scale=scale)
             yield Printed(name, label, report.generation, pdf, truth)
 
 

@@ -19,7 +19,7 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run
 PAPERS = ("A4", "Letter", "A5")
 
 
-class ChromiumMissing(RuntimeError):
+class PrinterMissing(RuntimeError):
     """The program that makes the PDF is not installed."""
 
 
@@ -29,7 +29,7 @@ class PdfPrinter:
     def __enter__(self) -> PdfPrinter:
         executable = shutil.which("chromium")
         if executable is None:
-            raise ChromiumMissing("chromium is not installed (scripts/install-test-deps.sh installs it)")
+            raise PrinterMissing("chromium is not installed (scripts/install-test-deps.sh installs it)")
         from playwright.sync_api import sync_playwright
 
         self._scratch = tempfile.TemporaryDirectory(prefix="ogikg-pdf-")
@@ -66,7 +66,7 @@ def office_pdf(word_file: bytes) -> bytes:
     """A Word file exported to PDF by LibreOffice, as a word processor's "Save as PDF" makes it."""
     office = shutil.which("soffice")
     if office is None:
-        raise ChromiumMissing("LibreOffice is not installed (Debian: libreoffice-writer-nogui)")
+        raise PrinterMissing("LibreOffice is not installed (Debian: libreoffice-writer-nogui)")
     with tempfile.TemporaryDirectory(prefix="ogikg-office-") as scratch:
         source = Path(scratch) / "report.docx"
         source.write_bytes(word_file)

@@ -40,6 +40,8 @@ import scale_report
 import scale_servers
 from scale_measure import directory_mb, run_measured
 
+from ogikg.jsonl import read_manifest
+
 REPO = Path(__file__).resolve().parents[1]
 YEARS = 17
 RESULTS = REPO / "docs" / "benchmarks.json"
@@ -87,12 +89,10 @@ class Results:
 def _manifest_counts(out: Path) -> dict[str, int]:
     counts = {"converted": 0, "converted_with_warnings": 0, "rejected": 0, "quads": 0}
     first_report = ""
-    with (out / "manifest.jsonl").open(encoding="utf-8") as lines:
-        for line in lines:
-            record = json.loads(line)
-            counts[record["status"]] = counts.get(record["status"], 0) + 1
-            counts["quads"] += record.get("quads", 0)
-            first_report = first_report or record.get("report", "")
+    for record in read_manifest(out):
+        counts[record["status"]] = counts.get(record["status"], 0) + 1
+        counts["quads"] += record.get("quads", 0)
+        first_report = first_report or record.get("report", "")
     return {**counts, "first_report": first_report}  # type: ignore[dict-item]
 
 

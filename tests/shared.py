@@ -1,12 +1,13 @@
-"""Where the shared development material is, for tests that read it.
+"""Where the shared development material is, and the programs tests drive, for tests that need them.
 
-Tests that need ../shared skip when it is missing on a developer's machine, and fail loudly in CI
-(CI=true), where it must be present.
+Tests that need ../shared or a program (Chromium) skip when it is missing on a developer's machine,
+and fail loudly in CI (CI=true), where the project's own set-up provides it.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from functools import cache
 from pathlib import Path
 
@@ -48,3 +49,15 @@ def corpus_text(name: str) -> str:
     folder = "seeds" if name[:3].isdigit() else "reports"
     path = next((corpus / folder).glob(f"{name}*"))
     return decode(path.name, path.read_bytes()).text
+
+
+def require_program(name: str) -> str:
+    """The path of a program the test set-up installs (scripts/install-test-deps.sh); skips
+    locally when missing, fails on CI."""
+    path = shutil.which(name)
+    if path is None:
+        message = f"{name} is not installed (scripts/install-test-deps.sh installs it)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from ogikg.cli import main
 from ogikg.converter import batch
+from ogikg.jsonl import read_manifest
 from ogikg.synth.population import PopulationAgency, make_report
 from ogikg.synth.render import Rendering, SynthAgency, render
 
@@ -38,7 +39,7 @@ def inputs(tmp_path: Path) -> Path:
 
 
 def _manifest(out: Path) -> dict[str, dict]:
-    return {Path(r["input"]).name: r for r in batch.read_manifest(out)}
+    return {Path(r["input"]).name: r for r in read_manifest(out)}
 
 
 def test_every_input_is_accounted_for_with_a_reason(inputs: Path, tmp_path: Path, monkeypatch):
@@ -91,7 +92,7 @@ def test_rerun_skips_unchanged_inputs_and_converts_changed_ones(tmp_path: Path):
     _good_report(folder / "b.txt", seed=3, year=2023)
     third = batch.convert_batch([str(folder)], out)
     assert third.skipped == 1
-    assert len(list(batch.read_manifest(out))) == 2
+    assert len(list(read_manifest(out))) == 2
 
 
 def test_parallel_conversion_gives_the_same_graphs(tmp_path: Path):
@@ -102,7 +103,7 @@ def test_parallel_conversion_gives_the_same_graphs(tmp_path: Path):
     serial = batch.convert_batch([str(folder)], tmp_path / "serial")
     parallel = batch.convert_batch([str(folder)], tmp_path / "parallel", jobs=2)
     assert serial.counts == parallel.counts
-    for record in batch.read_manifest(tmp_path / "serial"):
+    for record in read_manifest(tmp_path / "serial"):
         twin = tmp_path / "parallel" / record["output"]
         lines = lambda p: sorted(  # noqa: E731 - the conversion time differs between runs
             line for line in p.read_text(encoding="utf-8").splitlines() if "endedAtTime" not in line

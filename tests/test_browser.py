@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -27,6 +25,7 @@ from ogikg.queries import researcher_query
 from ogikg.server.app import create_app
 from ogikg.server.pages import site_routers
 from ogikg.server.settings import ServerSettings
+from shared import require_program
 from site_fixture import SiteData, build_site_store
 from w3c_protocol import LiveServer, live_server
 
@@ -45,15 +44,6 @@ CHROMIUM_FLAGS = [
 REVIEW_ROWS = {"old": "old.review", "2019": "2019.T4.review", "2021": "2021.T4.review"}
 
 
-def chromium_path() -> str:
-    path = shutil.which("chromium")
-    if path is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("chromium is not installed (scripts/install-test-deps.sh installs it)")
-        pytest.skip("chromium is not installed")
-    return path
-
-
 @dataclass
 class Browsing:
     server: LiveServer
@@ -63,7 +53,7 @@ class Browsing:
 
 @pytest.fixture(scope="module")
 def browsing(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browsing]:
-    executable = chromium_path()
+    executable = require_program("chromium")
     from playwright.sync_api import sync_playwright
 
     root = tmp_path_factory.mktemp("browser")

@@ -1,31 +1,26 @@
-"""Synthetic reports printed to PDF by headless Chromium (benchmarks/evaluate_pdf.py): every cell
-comes back exactly, also where a page break cuts a table — a merged label cell left without its
-closing rule, a row split in two across the break."""
+"""PDFs whose tables a page break cuts. Synthetic reports printed by headless Chromium
+(benchmarks/evaluate_pdf.py) come back exactly: a merged label cell left without its closing rule,
+a row split in two across the break. The rules for what word processors do instead (a rule
+drawn across the cut row, a number wrapped in a narrow cell) and for lines the line-breaking
+rules end early are checked on positioned lines and characters."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
 from pathlib import Path
 
 import pytest
+
+from shared import require_program
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 import evaluate_pdf
 from roundtrip import Tally
 
 
-def _need_chromium() -> None:
-    if shutil.which("chromium") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("chromium is not installed (scripts/install-test-deps.sh installs it)")
-        pytest.skip("chromium is not installed")
-
-
 @pytest.fixture(scope="module")
 def printed() -> tuple[Tally, list[str]]:
-    _need_chromium()
+    require_program("chromium")
     # Seed 5: twelve reports on A4, Letter and A5 at scales 0.7–1.3; the reader before these
     # page-break rules missed 98 of their 1,658 values and claimed 14 blank that are not.
     tallies, failures = evaluate_pdf.evaluate(12, seed=5)
@@ -88,7 +83,7 @@ def test_a_table_broken_across_pages_comes_back_whole_row_by_row() -> None:
     by a break, their values above it, the rest of their label below."""
     from ogikg.converter.decode import decode
 
-    _need_chromium()
+    require_program("chromium")
     (report,) = evaluate_pdf.printed_reports(6, seed=1, only={4})
     assert report.label == "printed-0004.pdf 2019 A5 ×1.24 gbk"
     lines = decode(report.name, report.pdf).text.split("\n")

@@ -260,3 +260,34 @@ def test_a_rerun_reuses_the_findings_of_unchanged_reports(tmp_path: Path, monkey
     fresh = json.loads(CliRunner().invoke(validate_command, [*arguments, "--no-resume"]).output)
     assert fresh["totals"]["unchanged"] == 0
     assert [r["findings"] for r in fresh["reports"]] == [r["findings"] for r in again["reports"]]
+
+
+def test_a_finding_comes_back_whole_from_the_ledger() -> None:
+    """The ledger keeps findings as JSON: every field of a finding must survive the trip, so a
+    field added to Finding and forgotten in finding_to_json fails here."""
+    from dataclasses import fields
+    from decimal import Decimal
+
+    from ogikg.validation.findings import Finding, FindingKind, Severity, finding_from_json, finding_to_json
+
+    finding = Finding(
+        Severity.WARNING,
+        FindingKind.MISMATCH,
+        "https://example.org/shape/I1",
+        "https://example.org/report/1",
+        "第一项加第二项之和不等于第三项加第四项之和",
+        "I1 does not hold",
+        rule="https://example.org/rule/I1",
+        value="https://example.org/cell/1",
+        cells=("https://example.org/cell/1", "https://example.org/cell/2"),
+        actual=Decimal("12.5"),
+        expected=7,
+        source_constraint="https://example.org/constraint/1",
+        constraint_component="http://www.w3.org/ns/shacl#SPARQLConstraintComponent",
+        path="https://example.org/path",
+    )
+    written = json.loads(json.dumps(finding_to_json(finding)))
+    assert set(written) == {f.name for f in fields(Finding)}
+    back = finding_from_json(written)
+    assert back == finding
+    assert (type(back.actual), type(back.expected)) == (Decimal, int)

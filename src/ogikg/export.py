@@ -195,7 +195,7 @@ def report_row(graph: ReportGraph) -> dict[str, str]:
 
 def graphs_from_output(out_dir: str | Path) -> Iterator[ReportGraph]:
     """Report graphs of a convert output directory, one at a time (streaming)."""
-    from ogikg.converter.batch import read_manifest
+    from ogikg.jsonl import read_manifest
 
     seen: set[str] = set()
     for record in read_manifest(out_dir):

@@ -1,4 +1,5 @@
-"""JSON Lines files the stages keep (convert's manifest, validate's ledger), read leniently."""
+"""JSON Lines files the stages keep: convert's manifest (every input's record) and validate's
+ledger, read without importing the stage that wrote them."""
 
 from __future__ import annotations
 
@@ -18,3 +19,14 @@ def readable_lines(path: Path) -> Iterator[tuple[str, dict]]:
                 yield line, json.loads(line)
             except json.JSONDecodeError:
                 continue
+
+
+MANIFEST = "manifest.jsonl"  # in a convert output folder
+
+
+def read_manifest(out_dir: str | Path) -> Iterator[dict]:
+    """The records of a convert output's manifest, in order."""
+    with (Path(out_dir) / MANIFEST).open(encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip():
+                yield json.loads(line)

@@ -26,8 +26,8 @@ from pathlib import Path
 from tqdm import tqdm
 
 from ogikg import iris
-from ogikg.converter.batch import read_manifest
 from ogikg.digests import file_digest, files_digest
+from ogikg.jsonl import read_manifest
 from ogikg.ontology import turtle_files
 from ogikg.store.base import Store
 from ogikg.store.embedded import EmbeddedStore

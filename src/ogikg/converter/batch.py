@@ -29,9 +29,8 @@ from ogikg.converter.decode import MAX_INPUT_BYTES
 from ogikg.converter.emit import emit_report
 from ogikg.converter.model import RejectedInput, ValueStatus
 from ogikg.converter.pipeline import all_warnings, convert_bytes
-from ogikg.jsonl import readable_lines
+from ogikg.jsonl import MANIFEST, readable_lines
 
-MANIFEST = "manifest.jsonl"
 GRAPHS_DIR = "graphs"
 PER_FILE_SECONDS = 60
 
@@ -233,10 +232,3 @@ def _run(paths: list[str], out_dir: str, converted_at: str, jobs: int) -> Iterat
     context = multiprocessing.get_context("fork")
     with context.Pool(processes=jobs, maxtasksperchild=5000) as pool:
         yield from pool.imap_unordered(_convert_task, tasks, chunksize=8)
-
-
-def read_manifest(out_dir: str | Path) -> Iterator[dict]:
-    with (Path(out_dir) / MANIFEST).open(encoding="utf-8") as lines:
-        for line in lines:
-            if line.strip():
-                yield json.loads(line)

@@ -237,9 +237,8 @@ def _column_blocks(loose: list[Char], rules: list[float]) -> list[_Block]:
 
 
 def _block(left: float, right: float, lines: list[list[Char]]) -> _Block:
-    text = join_fragments([_line_text(line)[0] for line in lines])
-    first = _center(lines[0][0])[1]
-    return _Block(left, right, first, text, [c for line in lines for c in line])
+    chars = [c for line in lines for c in line]
+    return _Block(left, right, _center(lines[0][0])[1], _cell_text(chars), chars)
 
 
 def _table_rows(
@@ -293,9 +292,19 @@ def _table_rows(
         texts = [text for _, _, text in columns]
         if not any(texts):
             continue
-        item = _Item(page_number, top, row.bbox[0], row.bbox[2], 0.0, render_row(texts), True)
-        item.columns, item.filled = tuple(columns), frozenset(filled)
-        items.append(item)
+        items.append(
+            _Item(
+                page_number,
+                top,
+                row.bbox[0],
+                row.bbox[2],
+                0.0,
+                render_row(texts),
+                True,
+                columns=tuple(columns),
+                filled=frozenset(filled),
+            )
+        )
     return items
 
 
@@ -328,20 +337,18 @@ def _open_rows(
             for c in chars
             if id(c) not in consumed and low < _center(c)[1] < high and x0 <= _center(c)[0] <= x1
         ]
-        columns = [
-            (left, right, join_fragments([_line_text(line)[0] for line in _cluster_lines(members)]))
+        columns = tuple(
+            (left, right, _cell_text(members))
             for left, right in itertools.pairwise(rules)
             if (members := [c for c in band if left <= _center(c)[0] <= right])
-        ]
+        )
         if not columns:
             continue
         consumed.update(id(c) for c in band)
-        texts = [text for _, _, text in columns]
         size = statistics.median(c["size"] for c in band)
+        text = render_row([text for _, _, text in columns])
         # Half a row with one column of text is a row only once its other half is found.
-        item = _Item(page_number, low, x0, x1, size, render_row(texts), True, open_end=end)
-        item.columns = tuple(columns)
-        items.append(item)
+        items.append(_Item(page_number, low, x0, x1, size, text, True, open_end=end, columns=columns))
     return items
 
 
@@ -370,32 +377,39 @@ def _rest_of_row(previous: _Item, item: _Item) -> bool:
     )
 
 
+def _upper_half(joined: list[_Item], item: _Item) -> _Item | None:
+    """The row on the page before that ``item`` continues, if it continues one."""
+    if item.open_end == "top":  # the page break left the row open: its upper half is open too
+        previous = next((i for i in reversed(joined) if i.is_row), None)
+        found = previous is not None and previous.open_end == "bottom"
+    else:  # a word processor closed both halves with a rule
+        previous = joined[-1] if joined else None
+        found = previous is not None and previous.is_row and item.is_row and _rest_of_row(previous, item)
+    return previous if found and previous is not None and previous.page == item.page - 1 else None
+
+
 def _join_split_rows(items: list[_Item]) -> list[_Item]:
     """A row cut at the bottom of one page and continued at the top of the next becomes one row:
     each column's text is the text above the break followed by the text below it."""
     joined: list[_Item] = []
     for item in items:
-        previous = joined[-1] if joined else None
-        if item.open_end == "top":
-            previous = next((i for i in reversed(joined) if i.is_row), None)
-            ends_page = previous is not None and previous.open_end == "bottom"
-        else:
-            ends_page = previous is not None and previous.is_row and item.is_row
-            ends_page = ends_page and _rest_of_row(previous, item)  # type: ignore[arg-type]
-        if previous is not None and ends_page and previous.page == item.page - 1:
-            columns = []
-            for above in previous.columns:
-                below = [text for *span, text in item.columns if _overlaps(above, (*span, ""))]
-                columns.append((above[0], above[1], join_fragments([above[2], *below])))
-            for column in item.columns:  # columns only the lower half has text in
-                if column[2] and not any(_overlaps(column, above) for above in previous.columns):
-                    columns.append(column)
-            columns.sort()
-            previous.columns = tuple(columns)
-            previous.text = render_row([text for _, _, text in columns])
-            previous.open_end = ""
+        upper = _upper_half(joined, item)
+        if upper is None:
+            joined.append(item)
             continue
-        joined.append(item)
+        columns = [
+            (
+                left,
+                right,
+                join_fragments([text, *(c[2] for c in item.columns if _overlaps((left, right, text), c))]),
+            )
+            for left, right, text in upper.columns
+        ]
+        # columns only the lower half has text in
+        columns += [c for c in item.columns if c[2] and not any(_overlaps(c, a) for a in upper.columns)]
+        upper.columns = tuple(sorted(columns))
+        upper.text = render_row([text for _, _, text in upper.columns])
+        upper.open_end = ""
     for item in joined:
         if item.open_end and len(item.columns) < 2:  # no other half: running text after all
             item.is_row, item.text = False, join_fragments([text for _, _, text in item.columns])

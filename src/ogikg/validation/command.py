@@ -35,7 +35,7 @@ from tqdm import tqdm
 
 from ogikg import __version__, iris
 from ogikg.digests import files_digest
-from ogikg.jsonl import readable_lines
+from ogikg.jsonl import MANIFEST, read_manifest, readable_lines
 from ogikg.ontology import turtle_files
 from ogikg.shapes import report_shape_files
 from ogikg.store.base import Store
@@ -47,7 +47,6 @@ from ogikg.validation.shacl import validate_report
 from ogikg.validation.summary import Totals, report_dict, report_text
 from ogikg.validation.vocabulary import vocabulary_subset
 
-MANIFEST = "manifest.jsonl"
 QUALITY_DIR = "quality"
 LEDGER = "ledger.jsonl"  # in QUALITY_DIR: what the last run found, per report file
 _GENERATIONS = ("old", "2019", "2021", "narrative", None)
@@ -82,14 +81,8 @@ def _pool_map(
 
 
 def _manifest_records(source: Path) -> list[dict]:
-    records = []
-    with (source / MANIFEST).open(encoding="utf-8") as lines:
-        for line in lines:
-            if line.strip():
-                record = json.loads(line)
-                if record.get("output") and record.get("status") != "rejected":
-                    records.append(record)
-    return records
+    """The records of the convert output's reports (rejected inputs have no graph to check)."""
+    return [r for r in read_manifest(source) if r.get("output") and r.get("status") != "rejected"]
 
 
 def _cross_quads_task(path: str) -> tuple[str, bytes]:
