@@ -31,13 +31,16 @@ Example::
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 
 from ogikg import iris
+from ogikg.converter.batch import MANIFEST, output_name
 from ogikg.converter.emit import emit_report
 from ogikg.converter.model import (
     Agency,
@@ -296,6 +299,24 @@ def make_report(
 def emit(report: ParsedReport) -> tuple[iris.ReportIris, str]:
     """The report as the converter writes it: its IRIs and its named graph as N-Quads."""
     return emit_report(report, CONVERTED_AT)
+
+
+def write_output(root: Path, reports: list[ParsedReport]) -> dict[int, iris.ReportIris]:
+    """A convert output folder (manifest + one N-Quads file per report), as ``ogikg convert`` writes;
+    returns the reports' IRIs by year."""
+    root.mkdir(parents=True, exist_ok=True)
+    records, ids_by_year = [], {}
+    for report in reports:
+        ids, nquads = emit(report)
+        output = output_name(report.document.sha256)
+        (root / output).parent.mkdir(parents=True, exist_ok=True)
+        (root / output).write_text(nquads, encoding="utf-8")
+        records.append(
+            {"input": report.document.path, "status": "converted", "graph": ids.graph, "output": output}
+        )
+        ids_by_year[report.metadata.year] = ids
+    (root / MANIFEST).write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return ids_by_year
 
 
 def cell_iri(ids: iris.ReportIris, key: str) -> str:

@@ -11,7 +11,7 @@ new reports, replacement of known ones; embedded and Virtuoso), ``replace_graphs
 from __future__ import annotations
 
 import hashlib
-import json
+import shutil
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
@@ -21,14 +21,13 @@ import pytest
 
 from conftest_virtuoso import VirtuosoEndpoint
 from ogikg import iris
-from ogikg.converter.batch import MANIFEST, output_name
 from ogikg.converter.model import ParsedReport
 from ogikg.jsonl import read_manifest
 from ogikg.loading import load_into, loaded_digests
 from ogikg.store.base import Store
 from ogikg.store.embedded import EmbeddedStore
 from ogikg.store.open import open_store
-from report_factory import emit, make_report
+from report_factory import emit, make_report, write_output
 
 OGI = iris.VOCAB
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -43,23 +42,6 @@ def _report(year: int, new_requests: int, *, seed: int, printed_name: str | None
         agency = replace(report.metadata.agency, printed_name=printed_name)
         report = replace(report, metadata=replace(report.metadata, agency=agency))
     return report
-
-
-def _write_output(root: Path, reports: list[ParsedReport]) -> dict[int, iris.ReportIris]:
-    """A convert output folder (manifest + one N-Quads file per report), as ``ogikg convert`` writes."""
-    root.mkdir(parents=True, exist_ok=True)
-    records, ids_by_year = [], {}
-    for report in reports:
-        ids, nquads = emit(report)
-        output = output_name(report.document.sha256)
-        (root / output).parent.mkdir(parents=True, exist_ok=True)
-        (root / output).write_text(nquads, encoding="utf-8")
-        records.append(
-            {"input": report.document.path, "status": "converted", "graph": ids.graph, "output": output}
-        )
-        ids_by_year[report.metadata.year] = ids
-    (root / MANIFEST).write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    return ids_by_year
 
 
 def _count(store: Store, pattern: str) -> int:
@@ -106,7 +88,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path, fresh_base: str) -> It
 def test_loading_replacing_and_dropping_reports_keeps_one_agency_description(
     store: Store, tmp_path: Path
 ) -> None:
-    first = _write_output(tmp_path / "first", [_report(2022, 40, seed=1), _report(2023, 7, seed=2)])
+    first = write_output(tmp_path / "first", [_report(2022, 40, seed=1), _report(2023, 7, seed=2)])
     ids_2022, ids_2023 = first[2022], first[2023]
     agency = ids_2022.agency
     assert agency == ids_2023.agency and ids_2022.agency_graph == ids_2023.agency_graph
@@ -124,14 +106,14 @@ def test_loading_replacing_and_dropping_reports_keeps_one_agency_description(
     assert {ids_2022.graph, ids_2023.graph, ids_2022.agency_graph, iris.area_graph("330800")} <= graphs
 
     # 2023 converted again with another figure: its graph is replaced, the agency graph kept
-    _write_output(tmp_path / "again", [_report(2023, 9, seed=3)])
+    write_output(tmp_path / "again", [_report(2023, 9, seed=3)])
     load_into(store, tmp_path / "again")
     assert _count(store, f"<{agency}> <{RDFS_LABEL}> ?l") == 1
     assert _new_requests_by_agency_name(store) == [("衢州市统计局", 49, 2)]
     assert _agency_description(store, agency) == description
 
     # a new year naming the agency another way: its name is added, nothing is repeated
-    _write_output(tmp_path / "next", [_report(2024, 1, seed=4, printed_name="衢州市统计局（本级）")])
+    write_output(tmp_path / "next", [_report(2024, 1, seed=4, printed_name="衢州市统计局（本级）")])
     load_into(store, tmp_path / "next")
     assert _agency_description(store, agency) == description | {(SKOS + "altLabel", "衢州市统计局（本级）")}
     assert _new_requests_by_agency_name(store) == [("衢州市统计局", 50, 3)]
@@ -208,7 +190,7 @@ def test_ingesting_two_years_and_one_again_keeps_one_agency_description(tmp_path
 
 
 def test_loading_the_same_output_again_skips_every_unchanged_graph(store: Store, tmp_path: Path) -> None:
-    ids = _write_output(tmp_path / "out", [_report(2022, 40, seed=1), _report(2023, 7, seed=2)])
+    ids = write_output(tmp_path / "out", [_report(2022, 40, seed=1), _report(2023, 7, seed=2)])
     first = load_into(store, tmp_path / "out")
     assert (first.reports, first.replaced, first.unchanged, first.vocabulary) == (2, 0, 0, True)
     outputs = {record["graph"]: record["output"] for record in read_manifest(tmp_path / "out")}
@@ -224,14 +206,14 @@ def test_loading_the_same_output_again_skips_every_unchanged_graph(store: Store,
     assert _new_requests_by_agency_name(store) == [("衢州市统计局", 47, 2)]
 
     # one report converted again with another figure: only its graph is loaded
-    _write_output(tmp_path / "out", [_report(2022, 40, seed=1), _report(2023, 9, seed=3)])
+    write_output(tmp_path / "out", [_report(2022, 40, seed=1), _report(2023, 9, seed=3)])
     changed = load_into(store, tmp_path / "out")
     assert (changed.reports, changed.replaced, changed.unchanged, changed.vocabulary) == (1, 1, 1, False)
     assert _new_requests_by_agency_name(store) == [("衢州市统计局", 49, 2)]
 
 
 def test_a_graph_replaced_another_way_is_loaded_again(store: Store, tmp_path: Path) -> None:
-    ids = _write_output(tmp_path / "out", [_report(2022, 40, seed=1)])
+    ids = write_output(tmp_path / "out", [_report(2022, 40, seed=1)])
     load_into(store, tmp_path / "out")
     _, other = emit(_report(2022, 5, seed=1))
     report_lines = [line for line in other.splitlines() if line.endswith(f"<{ids[2022].graph}> .")]
@@ -252,17 +234,16 @@ def test_load_output_regenerates_the_dumps_only_when_the_store_changed(
     from ogikg.loading import load_output
     from ogikg.server.dumps import read_manifest
 
-    _write_output(tmp_path / "out", [_report(2022, 40, seed=1)])
+    write_output(tmp_path / "out", [_report(2022, 40, seed=1)])
     store_dir = tmp_path / "data" / "store"
     first = load_output(tmp_path / "out", str(store_dir))
     dumps = tmp_path / "data" / "dumps"
     assert len(first.dumps) >= 2 and read_manifest(dumps) is not None
-    written = {path.name: path.stat().st_mtime_ns for path in dumps.iterdir()}
+    written = {path.name: path.stat().st_mtime_ns for path in dumps.rglob("*")}
 
     again = load_output(tmp_path / "out", str(store_dir))
     assert again.dumps == [] and not again.changed
-    assert {path.name: path.stat().st_mtime_ns for path in dumps.iterdir()} == written
+    assert {path.name: path.stat().st_mtime_ns for path in dumps.rglob("*")} == written
 
-    for path in dumps.iterdir():  # no dumps yet: made even though nothing changed
-        path.unlink()
+    shutil.rmtree(dumps)  # no dumps yet: made even though nothing changed
     assert len(load_output(tmp_path / "out", str(store_dir)).dumps) >= 2

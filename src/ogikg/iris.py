@@ -182,6 +182,17 @@ def is_shared_graph(graph: str) -> bool:
     return _SHARED_GRAPH.search(graph) is not None
 
 
+# Matched whatever the base, as above: the report's own IRIs, its graph and its quality graph.
+_REPORT_TAIL = re.compile(r"/(?:id/report|graph/report|graph/quality)/([^/#?]+/[^/#?]+)")
+
+
+def report_tail(iri: str) -> str | None:
+    """``<agency key>/<year>`` (or ``unidentified/<digest>``) of an IRI that belongs to one
+    report: the report, its cells and other parts, its graph and its quality graph."""
+    found = _REPORT_TAIL.search(iri)
+    return found.group(1) if found else None
+
+
 def report_data_pattern(report_graph: str) -> str:
     """A SPARQL group pattern binding ?s ?p ?o to every statement about one report: its report
     graph, and the description of its agency and of the agency's area from the graphs that hold

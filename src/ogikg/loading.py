@@ -145,8 +145,27 @@ def load_into(
         else:
             summary.quality += 1
     summary.replaced = len(again)
-    show = progress if progress is not None else None
-    with tqdm(total=len(fresh) + len(again), unit="graph", desc="load", disable=not show) as bar:
+    tracked = store.digest_tracked() if isinstance(store, EmbeddedStore) else contextlib.nullcontext()
+    with tracked:
+        _write(store, summary, fresh, again, written, progress)
+        # Quads written, counted from what was read: counting the store would scan all of it.
+        vocabulary_triples = load_vocabulary(store, known=known)
+    summary.vocabulary = vocabulary_triples > 0
+    summary.quads += vocabulary_triples
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _write(
+    store: Store,
+    summary: LoadSummary,
+    fresh: list[str],
+    again: list[str],
+    written: dict[str, str],
+    progress: bool | None,
+) -> None:
+    """Bulk-load the files of new graphs, replace the graphs of changed files, state the digests."""
+    with tqdm(total=len(fresh) + len(again), unit="graph", desc="load", disable=not progress) as bar:
         if fresh and isinstance(store, EmbeddedStore):
             # Files of a convert output, written by ogikg: the loader may skip its IRI checks.
             summary.quads += store.bulk_load_new(fresh, progress=bar.update, trusted=True).quads
@@ -162,12 +181,6 @@ def load_into(
     record_digests(store, written)
     if len(fresh) >= _OPTIMIZE_AFTER_GRAPHS and isinstance(store, EmbeddedStore):
         store.optimize()  # queries on a freshly bulk-loaded store are up to 3× slower
-    # Quads written, counted from what was read: counting the store would scan all of it.
-    vocabulary_triples = load_vocabulary(store, known=known)
-    summary.vocabulary = vocabulary_triples > 0
-    summary.quads += vocabulary_triples
-    summary.seconds = time.perf_counter() - started
-    return summary
 
 
 def load_output(
@@ -188,7 +201,8 @@ def load_output(
 
             directory = dumps_directory(store_spec)
             if directory is not None and (summary.changed or read_manifest(directory) is None):
-                summary.dumps = [str(d.path) for d in regenerate_dumps(store, directory)]
+                dumps_written = regenerate_dumps(store, directory, progress=bool(progress))
+                summary.dumps = [str(d.path) for d in dumps_written]
     finally:
         store.close()
     return summary

@@ -10,12 +10,14 @@
   dataset statistics the VoID description reuses (distinct subjects, entities, class and
   property partitions).
 
-Everything streams and stays in compiled code: the store writes its N-Quads to a temporary file
-(one pass, the costly part: every term is looked up in the store's string table), the TriG is
-converted from that file, zlib compresses both, and the statistics of an embedded store are
-counted by SPARQL aggregate queries on a second thread. Each file is written under a temporary
-name in the same directory and renamed into place, so readers never see half a file; gzip
-headers carry no time stamp, so the same data gives the same bytes and the same SHA-256.
+An embedded store's dumps are joined from gzip members kept per shard of its graphs, and a re-run
+writes again only the shards whose graphs changed (``ogikg.server.dump_shards``); its statistics
+are added up from the shards' (``dump_statistics``), or counted by SPARQL aggregate queries where
+they do not add up. A remote store is dumped
+whole: it writes its N-Quads to a temporary file, the TriG is converted from that file, zlib
+compresses both, and the statistics are counted as the TriG is written. Each file is written
+under a temporary name in the same directory and renamed into place, so readers never see half a
+file; gzip headers carry no time stamp, so the same data gives the same bytes and the same SHA-256.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import json
 import os
 import shutil
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -44,6 +46,8 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 from ogikg import iris
 from ogikg.ontology import turtle_files
 from ogikg.server.cors import PublicReadRoute
+from ogikg.server.dump_shards import join_members, write_members
+from ogikg.server.dump_statistics import DatasetStatistics
 from ogikg.server.errors import error_response
 from ogikg.server.negotiation import Format, negotiate
 from ogikg.server.service_description import HTML
@@ -96,19 +100,6 @@ class DumpInfo:
             self.name, self.name
         )
         return what + (", gzip" if self.compress_format else "")
-
-
-@dataclass(slots=True)
-class DatasetStatistics:
-    """What one pass over every quad tells about the dataset (VoID figures)."""
-
-    quads: int = 0
-    graphs: int = 0
-    distinct_subjects: int = 0
-    entities: int = 0
-    uri_space: str = ""
-    classes: dict[str, int] = field(default_factory=dict)  # class IRI → distinct instances
-    properties: dict[str, int] = field(default_factory=dict)  # property IRI → quads
 
 
 @dataclass(slots=True)
@@ -324,15 +315,11 @@ def _quads(path: Path, statistics: _Statistics) -> Iterator[ox.Quad]:
             yield quad
 
 
-def _write_trig(nquads: Path, target: Path, statistics: _Statistics | None) -> None:
-    """TriG of the N-Quads dump: cheaper than a second pass over the store, which decodes every
-    term again. The dump was written by the store itself, so its IRIs need no second check."""
-    quads: Iterator[ox.Quad] = (
-        _quads(nquads, statistics)
-        if statistics is not None
-        else ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS, lenient=True)
-    )
-    ox.serialize(quads, str(target), format=ox.RdfFormat.TRIG, prefixes=dict(iris.PREFIXES))
+def _write_trig(nquads: Path, target: Path, statistics: _Statistics) -> None:
+    """TriG of the N-Quads dump, counting the statistics as the quads go by: cheaper than a
+    second pass over the store."""
+    prefixes = dict(iris.PREFIXES)
+    ox.serialize(_quads(nquads, statistics), str(target), format=ox.RdfFormat.TRIG, prefixes=prefixes)
 
 
 def vocabulary_triples() -> list[ox.Triple]:
@@ -359,39 +346,75 @@ def _vocabulary_turtle() -> tuple[bytes, int]:
     return data or b"", len(triples)
 
 
+def _joined(members: Iterable[Path], target: Path) -> _HashingWriter:
+    with open(target, "wb") as raw:
+        hashing = _HashingWriter(raw)
+        join_members(members, hashing.write)
+    return hashing
+
+
+def _sharded(
+    store: EmbeddedStore, target: Path, pending: dict[str, Path], space: str, progress: bool
+) -> tuple[_HashingWriter, _HashingWriter, DatasetStatistics]:
+    """The dumps of an embedded store, joined from its shards' members, with the statistics
+    added up from theirs (``dump_shards``), or counted by aggregate queries where they do not
+    add up."""
+    sharded = write_members(store, target, uri_space=space, progress=progress)
+    pending[NQUADS] = _temporary(target, NQUADS)
+    nq_hash = _joined((m.nquads for m in sharded.members), pending[NQUADS])
+    pending[TRIG] = _temporary(target, TRIG)
+    trig_hash = _joined((m.trig for m in sharded.members), pending[TRIG])
+    statistics = sharded.statistics or store_statistics(store.oxigraph, space)
+    return nq_hash, trig_hash, statistics
+
+
+def _whole(
+    store: Store, target: Path, pending: dict[str, Path], space: str
+) -> tuple[_HashingWriter, _HashingWriter, DatasetStatistics]:
+    """The dumps of a remote store: one pass over the store writes the N-Quads, the TriG is
+    converted from that file, and the statistics are counted as it is."""
+    plain = pending["plain"] = _temporary(target, "dataset.nq")
+    plain_trig = pending["plain trig"] = _temporary(target, "dataset.trig")
+    with ThreadPoolExecutor(max_workers=1) as helper:
+        store.dump(str(plain), MEDIA_TYPES[NQUADS])
+        pending[NQUADS] = _temporary(target, NQUADS)
+        nq_compressed = helper.submit(_compress, plain, pending[NQUADS])
+        streamed = _Statistics(space)
+        _write_trig(plain, plain_trig, streamed)
+        pending[TRIG] = _temporary(target, TRIG)
+        trig_hash = _compress(plain_trig, pending[TRIG])
+        return nq_compressed.result(), trig_hash, streamed.result()
+
+
 def regenerate_dumps(
-    store: Store, directory: str | os.PathLike[str], *, uri_space: str | None = None
+    store: Store,
+    directory: str | os.PathLike[str],
+    *,
+    uri_space: str | None = None,
+    progress: bool = False,
 ) -> list[DumpInfo]:
     """Write the dumps of ``store`` into ``directory`` (created if needed) and return them.
 
-    ``uri_space`` (default ``<data base>id/``) decides which subjects count as entities.
+    ``uri_space`` (default ``<data base>id/``) decides which subjects count as entities;
+    ``progress`` shows a progress bar over the shards written.
 
-    One pass over the store writes the N-Quads; the TriG is converted from that file. For the
-    embedded store the statistics are counted by aggregate queries on a second thread while the
-    store is dumped, and the N-Quads are compressed while the TriG is written (pyoxigraph and zlib
-    release the GIL), so two cores are kept busy. A remote store's statistics are counted from
-    its dump as the TriG is written.
+    An embedded store's dumps are joined from the members of its shards, of which only those
+    whose graphs changed since the last run are written again (``dump_shards``); a remote store
+    is dumped whole.
     """
     target = Path(directory)
     target.mkdir(parents=True, exist_ok=True)
-    plain = _temporary(target, "dataset.nq")
-    plain_trig = _temporary(target, "dataset.trig")
     pending: dict[str, Path] = {}
     space = uri_space or iris.data_base() + "id/"
-    embedded = store.oxigraph if isinstance(store, EmbeddedStore) else None
     try:
-        with ThreadPoolExecutor(max_workers=1) as helper:
-            counted = helper.submit(store_statistics, embedded, space) if embedded is not None else None
-            store.dump(str(plain), MEDIA_TYPES[NQUADS])
-            modified = datetime.now(UTC).replace(microsecond=0).isoformat()
-            pending[NQUADS] = _temporary(target, NQUADS)
-            nq_compressed = helper.submit(_compress, plain, pending[NQUADS])
-            streamed = _Statistics(space) if counted is None else None
-            _write_trig(plain, plain_trig, streamed)
-            pending[TRIG] = _temporary(target, TRIG)
-            trig_hash = _compress(plain_trig, pending[TRIG])
-            nq_hash = nq_compressed.result()
-            stats = counted.result() if counted is not None else cast(_Statistics, streamed).result()
+        if isinstance(store, EmbeddedStore):
+            nq_hash, trig_hash, stats = _sharded(store, target, pending, space, progress)
+        else:
+            nq_hash, trig_hash, stats = _whole(store, target, pending, space)
+        modified = datetime.now(UTC).replace(microsecond=0).isoformat()
+        for scratch in ("plain", "plain trig"):
+            with contextlib.suppress(KeyError, FileNotFoundError):
+                pending.pop(scratch).unlink()
 
         vocabulary, vocabulary_count = _vocabulary_turtle()
         pending[VOCABULARY] = _temporary(target, VOCABULARY)
@@ -444,7 +467,7 @@ def regenerate_dumps(
         os.replace(temporary_manifest, target / MANIFEST)
         return dumps
     finally:
-        for path in (plain, plain_trig, *pending.values()):
+        for path in pending.values():
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
 

@@ -52,6 +52,8 @@ from ogikg.store.results import (
 from ogikg.store.sparql_text import declares_dataset
 
 GENERATION_FILE = "ogikg-generation"
+# Changes with every write made outside a load (see ``EmbeddedStore.digest_tracked``).
+UNTRACKED_FILE = "ogikg-untracked-writes"
 # Quads gathered before a bulk insert of new graphs; bounds memory, amortises SST file creation.
 _BULK_BATCH = 200_000
 # N-Quads bytes given to one call of pyoxigraph's bulk loader when loading many files. The loader
@@ -77,6 +79,7 @@ class EmbeddedStore:
         self._generation = self._read_generation()
         self._unflushed_quads = 0
         self._deferring = False
+        self._tracked = 0
 
     @classmethod
     def open_read_only(cls, path: str | os.PathLike[str]) -> EmbeddedStore:
@@ -166,6 +169,28 @@ class EmbeddedStore:
         temporary.write_text(value, encoding="ascii")
         os.replace(temporary, self._path / GENERATION_FILE)
         self._generation = value
+        if not self._tracked:
+            untracked = self._path / f"{UNTRACKED_FILE}.{os.getpid()}.tmp"
+            untracked.write_text(value, encoding="ascii")
+            os.replace(untracked, self._path / UNTRACKED_FILE)
+
+    @contextlib.contextmanager
+    def digest_tracked(self) -> Iterator[None]:
+        """Writes of a load, which states in every graph it writes the digest of the file the graph
+        came from: they leave ``untracked_writes`` as it is."""
+        self._tracked += 1
+        try:
+            yield
+        finally:
+            self._tracked -= 1
+
+    def untracked_writes(self) -> str:
+        """A mark that changes with every write outside ``digest_tracked`` (a SPARQL Update, the
+        Graph Store Protocol, ingest): changes that no load digest shows ("" before any)."""
+        try:
+            return (self._path / UNTRACKED_FILE).read_text(encoding="ascii")
+        except OSError:
+            return ""
 
     def is_stale(self) -> bool:
         """Whether a writer has committed something since this handle was (re)opened."""
