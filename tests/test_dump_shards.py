@@ -2,7 +2,7 @@
 would have given.
 
 Each test loads a convert output of twelve reports with ``ogikg load``'s own function into an
-embedded store, with two graphs per shard so that the reports fall into several shards.
+embedded store; the reports are of twelve years, so they fall into twelve shards.
 """
 
 from __future__ import annotations
@@ -41,11 +41,6 @@ def _reports(changed_year: int | None = None) -> list:
     ]
 
 
-@pytest.fixture
-def small_shards(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(dump_shards, "_GRAPHS_PER_SHARD", 2)
-
-
 def _dataset(path: Path, rdf_format: ox.RdfFormat) -> set[ox.Quad]:
     with gzip.open(path, "rb") as stream:
         return set(ox.parse(stream, format=rdf_format))
@@ -62,13 +57,13 @@ def _store_quads(store_dir: Path) -> set[ox.Quad]:
 
 
 def test_a_changed_report_rewrites_one_shard_and_gives_what_a_first_run_gives(
-    tmp_path: Path, small_shards: None
+    tmp_path: Path,
 ) -> None:
     out, store_dir, dumps = tmp_path / "out", tmp_path / "data" / "store", tmp_path / "data" / "dumps"
     ids = write_output(out, _reports())
     load_output(out, str(store_dir))
     before = _members(dumps)
-    assert len(before) >= 4  # the twelve reports fall into several shards
+    assert len(before) == len(YEARS)
 
     write_output(out, _reports(changed_year=2017))
     summary = load_output(out, str(store_dir))
@@ -76,8 +71,7 @@ def test_a_changed_report_rewrites_one_shard_and_gives_what_a_first_run_gives(
     after = _members(dumps)
     assert after.keys() == before.keys()
     rewritten = sorted(name for name in after if after[name] != before[name])
-    count = dump_shards.shard_count(len(_graphs(store_dir)))
-    assert rewritten == [f"{dump_shards.shard_of(ids[2017].graph, count):05d}.nq.gz"]
+    assert rewritten == [dump_shards.shard_names(_graphs(store_dir))[ids[2017].graph] + ".nq.gz"]
 
     quads = _store_quads(store_dir)
     assert _dataset(dumps / NQUADS, ox.RdfFormat.N_QUADS) == quads
@@ -103,7 +97,7 @@ def _graphs(store_dir: Path) -> list[str]:
         return list(store.graph_iris())
 
 
-def test_a_write_outside_a_load_is_in_the_next_dumps(tmp_path: Path, small_shards: None) -> None:
+def test_a_write_outside_a_load_is_in_the_next_dumps(tmp_path: Path) -> None:
     """A SPARQL Update into a report graph keeps the graph's load digest; the store's mark of
     untracked writes makes the next run write every shard again."""
     out, store_dir, dumps = tmp_path / "out", tmp_path / "data" / "store", tmp_path / "data" / "dumps"
@@ -138,7 +132,7 @@ def test_a_load_leaves_the_mark_of_untracked_writes_alone(tmp_path: Path) -> Non
         assert store.untracked_writes() == mark
 
 
-def test_the_joined_dump_reads_whole_with_the_system_gzip(tmp_path: Path, small_shards: None) -> None:
+def test_the_joined_dump_reads_whole_with_the_system_gzip(tmp_path: Path) -> None:
     gzip_program = shutil.which("gzip")
     if gzip_program is None:
         pytest.skip("no gzip program")
@@ -195,8 +189,15 @@ def test_figures_that_do_not_add_up_are_refused() -> None:
     assert merge([own], base) is not None
 
 
-def test_a_report_graph_and_its_quality_graph_share_a_shard() -> None:
+def test_a_report_graph_and_its_quality_graph_share_a_shard_of_their_year() -> None:
     base = iris.data_base()
+    graphs = [
+        f"{base}graph/{kind}/330100-{agency}/2021" for kind in ("report", "quality") for agency in "abcd"
+    ]
+    graphs += [f"{base}graph/report/330100-a/2022", f"{base}graph/vocabulary"]
+    names = dump_shards.shard_names(graphs)
+    assert names[graphs[0]] == names[graphs[4]] and names[graphs[0]].startswith("2021-1-")
+    assert names[graphs[8]] == "2022-1-0000" and names[graphs[9]] == "other-1-0000"
     assert shard_key(base + "graph/report/330100-ab/2021") == shard_key(base + "graph/quality/330100-ab/2021")
     assert shard_key(base + "graph/vocabulary") == base + "graph/vocabulary"
     assert (

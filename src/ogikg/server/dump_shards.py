@@ -4,8 +4,9 @@ Each dump (N-Quads, TriG) is one gzip file made of several gzip members, one per
 readers (``gzip -d``, ``zcat``, Python's ``gzip``, zlib's ``gzread``) read such a file as one
 stream, and N-Quads and TriG documents stay valid when joined (TriG may repeat its prefixes).
 
-A shard holds the graphs whose key hashes to it; a report's graph and its quality graph share a
-key, so a report converted again changes one shard. The compressed members of every shard are
+A shard holds graphs of one year whose key hashes to it (``shard_names``); a report's graph and
+its quality graph share a key, so a report converted again changes one shard, and a new year's
+reports add shards of their own. The compressed members of every shard are
 kept in ``.shards/`` beside the dumps with the shard's fingerprint: its graphs' IRIs and the
 digests of the files they were loaded from (``ogi:loadDigest``). A re-run compresses a shard again
 only when its fingerprint changed, and joins the members into the dump files, which is a copy.
@@ -38,7 +39,7 @@ from ogikg.store.embedded import EmbeddedStore
 
 SHARDS_DIR = ".shards"
 _STATE = "shards.json"
-_GRAPHS_PER_SHARD = 256  # ~100,000 quads: a shard is compressed again in about a second
+_GRAPHS_PER_SHARD = 64  # ~30,000 quads (32 reports): a shard is written again in about 0.3 s
 _MAX_SHARDS = 4096
 
 
@@ -76,8 +77,8 @@ class ShardedDump:
 
 
 def shard_count(graphs: int) -> int:
-    """A power of two, so that the count changes (and every shard is written again) only when
-    the number of graphs doubles or halves."""
+    """A power of two, so that the count of a year's shards changes (and they are all written
+    again) only when its number of graphs doubles or halves."""
     wanted = max(1, math.ceil(graphs / _GRAPHS_PER_SHARD))
     return min(_MAX_SHARDS, 1 << (wanted - 1).bit_length())
 
@@ -88,9 +89,26 @@ def shard_key(graph: str) -> str:
     return iris.report_tail(graph) or graph
 
 
-def shard_of(graph: str, count: int) -> int:
-    digest = hashlib.blake2b(shard_key(graph).encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "big") % count
+def _group(graph: str) -> str:
+    """The year of a report's graphs (``<agency key>/<year>``), else ``other``."""
+    year = shard_key(graph).rpartition("/")[2]
+    return year if len(year) == 4 and year.isdigit() else "other"
+
+
+def shard_names(graphs: Iterable[str]) -> dict[str, str]:
+    """Graph → the name of its shard: ``<year>-<count>-<number>``. A year's reports share its
+    shards, so the reports of a new year add shards of their own and leave the others alone;
+    within a year a report's key hashes to one of ``count`` shards."""
+    by_group: dict[str, list[str]] = {}
+    for graph in graphs:
+        by_group.setdefault(_group(graph), []).append(graph)
+    names: dict[str, str] = {}
+    for group, members in by_group.items():
+        count = shard_count(len(members))
+        for graph in members:
+            digest = hashlib.blake2b(shard_key(graph).encode("utf-8"), digest_size=8).digest()
+            names[graph] = f"{group}-{count}-{int.from_bytes(digest, 'big') % count:04d}"
+    return names
 
 
 def fingerprint(graphs: Iterable[tuple[str, str]]) -> str:
@@ -164,22 +182,16 @@ def write_members(
     oxigraph = store.oxigraph
     digests = loaded_digests(store)
     named = sorted(graph.value for graph in oxigraph.named_graphs() if isinstance(graph, ox.NamedNode))
-    count = shard_count(len(named))
     vouched: dict[str, list[str]] = {}
     unvouched: dict[str, list[str]] = {}  # in shards too, to bound the memory a shard takes
-    for graph in named:
-        number = shard_of(graph, count)
+    for graph, name in shard_names(named).items():
         if graph in digests and not iris.is_shared_graph(graph):
-            vouched.setdefault(f"{number:05d}", []).append(graph)
+            vouched.setdefault(name, []).append(graph)
         else:
-            unvouched.setdefault(f"u{number:05d}", []).append(graph)
+            unvouched.setdefault("u-" + name, []).append(graph)
 
     state = _read_state(folder)
-    fresh_state = {
-        "format": _format_version(uri_space),
-        "count": count,
-        "untracked": store.untracked_writes(),
-    }
+    fresh_state = {"format": _format_version(uri_space), "untracked": store.untracked_writes()}
     trusted = all(state.get(key) == value for key, value in fresh_state.items())
     kept = state.get("shards") if trusted else None
     kept_prints: dict[str, str] = kept if isinstance(kept, dict) else {}
