@@ -26,6 +26,7 @@ import json
 import math
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +42,7 @@ SHARDS_DIR = ".shards"
 _STATE = "shards.json"
 _GRAPHS_PER_SHARD = 64  # ~30,000 quads (32 reports): a shard is written again in about 0.3 s
 _MAX_SHARDS = 4096
+_THREADS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,8 +214,18 @@ def write_members(
     for name, graphs in (*vouched.items(), *unvouched.items()):
         graphs_of[name] = [ox.NamedNode(graph) for graph in graphs]
     written = [*stale, *sorted(unvouched), "default"]
-    for name in tqdm(written, unit="shard", desc="dumps", disable=not progress):
-        counts[name] = _write_member(oxigraph, graphs_of[name], members[name], uri_space)
+    # Two threads: the store's dumps and zlib run outside the GIL, so a second core helps.
+    with (
+        ThreadPoolExecutor(max_workers=_THREADS) as pool,
+        tqdm(total=len(written), unit="shard", desc="dumps", disable=not progress) as bar,
+    ):
+        futures = {
+            pool.submit(_write_member, oxigraph, graphs_of[name], members[name], uri_space): name
+            for name in written
+        }
+        for future in as_completed(futures):
+            counts[futures[future]] = future.result()
+            bar.update()
     for path in _stale_files(folder, members.values()):
         path.unlink()
     _write_state(folder, {**fresh_state, "shards": prints})
