@@ -69,16 +69,19 @@ def run_round(name: str, root: Path, jobs: int, *, load_only: bool = False) -> N
         )
 
 
-def change_inputs(root: Path, share: float, seed: int) -> int:
-    """Append a line to ``share`` of the text and HTML inputs; returns how many were changed."""
-    candidates = sorted(
-        p for p in (root / "synth" / "reports").rglob("*") if p.suffix in (".txt", ".html", ".htm")
-    )
-    chosen = random.Random(seed).sample(candidates, max(1, round(len(candidates) * share)))
+def append_to_share(paths: list[Path], share: float, seed: int, line: bytes) -> int:
+    """Append ``line`` to ``share`` of ``paths`` (at least one), chosen at random; returns how many."""
+    chosen = random.Random(seed).sample(sorted(paths), max(1, round(len(paths) * share)))
     for path in chosen:
         with path.open("ab") as stream:
-            stream.write(b"\n")
+            stream.write(line)
     return len(chosen)
+
+
+def change_inputs(root: Path, share: float, seed: int) -> int:
+    """Append a line to ``share`` of the text and HTML inputs (a new checksum, the same report)."""
+    reports = (root / "synth" / "reports").rglob("*")
+    return append_to_share([p for p in reports if p.suffix in (".txt", ".html", ".htm")], share, seed, b"\n")
 
 
 def hold_back_latest_year(out: Path) -> int:
@@ -94,14 +97,12 @@ def hold_back_latest_year(out: Path) -> int:
 
 
 def change_outputs(root: Path, share: float, seed: int) -> int:
-    """Append a comment line to ``share`` of the report files of the convert output."""
-    records = read_manifest(root / "out")
-    candidates = sorted(root / "out" / record["output"] for record in records if record.get("output"))
-    chosen = random.Random(seed).sample(candidates, max(1, round(len(candidates) * share)))
-    for path in chosen:
-        with path.open("ab") as stream:
-            stream.write(b"# converted again\n")
-    return len(chosen)
+    """Append a comment line to ``share`` of the report files of the convert output (a new digest,
+    the same graph)."""
+    outputs = [
+        root / "out" / record["output"] for record in read_manifest(root / "out") if record.get("output")
+    ]
+    return append_to_share(outputs, share, seed, b"# converted again\n")
 
 
 def main() -> None:

@@ -26,6 +26,7 @@ from urllib.parse import urlencode
 
 import httpx
 
+from ogikg.iris import PREFIXES
 from ogikg.queries import researcher_queries as documented_queries
 
 ACCEPT = "application/sparql-results+json"
@@ -85,9 +86,10 @@ def _normal(term: dict[str, str] | None) -> str:
         return ""
     value = term.get("value", "")
     datatype = term.get("datatype", "")
-    if datatype == "http://www.w3.org/2001/XMLSchema#boolean":
+    xsd = PREFIXES["xsd"]
+    if datatype == xsd + "boolean":
         return {"1": "true", "0": "false"}.get(value, value)  # Virtuoso writes 0 and 1
-    if datatype.startswith("http://www.w3.org/2001/XMLSchema#") and datatype.rsplit("#", 1)[1] in (
+    if datatype.startswith(xsd) and datatype.removeprefix(xsd) in (
         "integer",
         "decimal",
         "double",

@@ -40,7 +40,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ogikg import iris
-from ogikg.converter.batch import MANIFEST, output_name
+from ogikg.converter.batch import output_name
 from ogikg.converter.emit import emit_report
 from ogikg.converter.model import (
     Agency,
@@ -56,6 +56,7 @@ from ogikg.converter.model import (
     ValueStatus,
     cell_key,
 )
+from ogikg.jsonl import MANIFEST
 from ogikg.ontology.catalogue import Catalogue, Concept, catalogue
 
 Number = int | Decimal

@@ -70,6 +70,11 @@ def test_a_line_the_line_breaking_rules_cut_short_is_joined_to_the_next() -> Non
     # left the line 1.45 character widths short of the margin.
     lines = _paragraph_lines(("因政府信息公开被申请行政复议27", 343.1), "件。")
     assert lines[-2].endswith("完善。因政府信息公开被申请行政复议27件。") and lines[-1] == "二、主动公开"
+    # either reason alone allows the gap: closing punctuation pushed down, or a run of digits
+    lines = _paragraph_lines(("因政府信息公开被申请行政复议", 343.1), "件。")
+    assert lines[-2].endswith("完善。因政府信息公开被申请行政复议件。")
+    lines = _paragraph_lines(("因政府信息公开被申请行政复议27", 343.1), "件次较上年增加。")
+    assert lines[-2].endswith("完善。因政府信息公开被申请行政复议27件次较上年增加。")
     # the same gap before an ordinary line start is the end of a paragraph
     lines = _paragraph_lines(("因政府信息公开被申请行政复议。", 343.1), "本年度未发生行政诉讼。")
     assert lines[-3].endswith("完善。因政府信息公开被申请行政复议。")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from click.testing import CliRunner
 
+from ogikg.jsonl import report_records
 from ogikg.shapes import SHAPES_NAMESPACE
 from ogikg.validation.command import validate_command
 from ogikg.validation.summary import report_text
@@ -205,7 +206,7 @@ def test_cross_year_checks_find_the_same_in_agency_buckets(tmp_path: Path, monke
 
     assert warned() == ["in/1.txt", "in/3.txt"]  # the later reports of the first two agencies
     monkeypatch.setattr(command, "REPORTS_PER_BUCKET", 1)
-    records = command._manifest_records(tmp_path)
+    records = list(report_records(tmp_path))
     buckets = [command._bucket(record["report"], len(records)) for record in records]
     assert buckets[0::2] == buckets[1::2]  # each agency's two years in one bucket
     assert len(set(buckets)) > 1  # and the agencies spread over several
@@ -240,6 +241,7 @@ def test_a_rerun_reuses_the_findings_of_unchanged_reports(tmp_path: Path, monkey
     after = json.loads(result.output)
     assert after["totals"]["unchanged"] == 2
     assert [r["findings"] for r in after["reports"]] == [r["findings"] for r in before["reports"]]
+    assert [r["source"] for r in after["reports"]] == [r["source"] for r in before["reports"]]
     assert {f["rule"] for f in after["reports"][1]["findings"]} == {"I6"}
     assert _mtimes(tmp_path / "quality") == quality_files  # nothing rewritten
     monkeypatch.undo()
@@ -291,3 +293,29 @@ def test_a_finding_comes_back_whole_from_the_ledger() -> None:
     back = finding_from_json(written)
     assert back == finding
     assert (type(back.actual), type(back.expected)) == (Decimal, int)
+
+
+def test_an_output_named_twice_in_the_manifest_is_validated_once(tmp_path: Path) -> None:
+    """Two identical input files share one output file: one report, one ledger entry."""
+    (name,) = write_output(tmp_path, [make_report("2021", year=2021)])
+    record = {"input": "in/copy.txt", "status": "converted", "output": name}
+    with (tmp_path / "manifest.jsonl").open("a", encoding="utf-8") as manifest:
+        manifest.write(json.dumps(record) + "\n")
+    arguments = [str(tmp_path), "-j", "1", "--no-progress", "--format", "json"]
+    document = json.loads(CliRunner().invoke(validate_command, arguments).output)
+    assert [r["verdict"] for r in document["reports"]] == ["conforms"]
+    ledger = (tmp_path / "quality" / "ledger.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(ledger) == 1
+
+
+def test_the_ledger_holds_only_for_the_same_shapes(tmp_path: Path, monkeypatch) -> None:
+    from ogikg.validation import command
+
+    write_output(tmp_path, [make_report("2021", year=2021), make_report("old")])
+    arguments = [str(tmp_path), "-j", "1", "--no-progress", "--format", "json"]
+    CliRunner().invoke(validate_command, arguments)
+    again = json.loads(CliRunner().invoke(validate_command, arguments).output)
+    assert again["totals"]["unchanged"] == 2
+    monkeypatch.setattr(command, "shapes_fingerprint", lambda: "shapes edited since")
+    edited = json.loads(CliRunner().invoke(validate_command, arguments).output)
+    assert edited["totals"]["unchanged"] == 0

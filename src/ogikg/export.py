@@ -35,7 +35,6 @@ VALUE_COLUMNS = (
 )
 REPORT_COLUMNS = ("report", "agency", "adcode", "level", "year", "template", "published", "source")
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
 DCT_ISSUED = "http://purl.org/dc/terms/issued"
 OGI = iris.VOCAB
@@ -65,7 +64,7 @@ class ReportGraph:
         self.by_type: dict[str, list[str]] = defaultdict(list)
         for triple in triples:
             self.props[triple.subject][triple.predicate].append(triple)
-            if triple.predicate == RDF_TYPE:
+            if triple.predicate == iris.RDF_TYPE:
                 self.by_type[triple.object].append(triple.subject)
 
     def one(self, subject: str, predicate: str) -> str | None:
@@ -195,15 +194,10 @@ def report_row(graph: ReportGraph) -> dict[str, str]:
 
 def graphs_from_output(out_dir: str | Path) -> Iterator[ReportGraph]:
     """Report graphs of a convert output directory, one at a time (streaming)."""
-    from ogikg.jsonl import read_manifest
+    from ogikg.jsonl import report_records
 
-    seen: set[str] = set()
-    for record in read_manifest(out_dir):
-        output = record.get("output")
-        if not output or output in seen:
-            continue
-        seen.add(output)
-        with (Path(out_dir) / output).open("rb") as handle:
+    for record in report_records(out_dir):
+        with (Path(out_dir) / record["output"]).open("rb") as handle:
             yield ReportGraph(_triples(ox.parse(handle, format=ox.RdfFormat.N_QUADS)))
 
 

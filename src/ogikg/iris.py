@@ -62,6 +62,7 @@ PREFIXES: dict[str, str] = {
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "sh": "http://www.w3.org/ns/shacl#",
 }
+RDF_TYPE = PREFIXES["rdf"] + "type"
 
 
 def sparql_prefixes(names: list[str] | None = None) -> str:

@@ -22,6 +22,8 @@ def readable_lines(path: Path) -> Iterator[tuple[str, dict]]:
 
 
 MANIFEST = "manifest.jsonl"  # in a convert output folder
+QUALITY_DIR = "quality"  # in a convert output folder: validate's quality graphs and its ledger
+REJECTED = "rejected"  # the status of an input that gave no report
 
 
 def read_manifest(out_dir: str | Path) -> Iterator[dict]:
@@ -30,3 +32,14 @@ def read_manifest(out_dir: str | Path) -> Iterator[dict]:
         for line in lines:
             if line.strip():
                 yield json.loads(line)
+
+
+def report_records(out_dir: str | Path) -> Iterator[dict]:
+    """The manifest records of a convert output that name a report file, each file once: two
+    identical inputs share one output."""
+    seen: set[str] = set()
+    for record in read_manifest(out_dir):
+        output = record.get("output")
+        if output and record.get("status") != REJECTED and output not in seen:
+            seen.add(output)
+            yield record

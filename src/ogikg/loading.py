@@ -27,13 +27,12 @@ from tqdm import tqdm
 
 from ogikg import iris
 from ogikg.digests import file_digest, files_digest
-from ogikg.jsonl import read_manifest
+from ogikg.jsonl import QUALITY_DIR, report_records
 from ogikg.ontology import turtle_files
 from ogikg.store.base import Store
 from ogikg.store.embedded import EmbeddedStore
 from ogikg.store.open import open_store
 
-QUALITY_DIR = "quality"
 # A bulk load of this many new graphs (~1 million quads) ends with a compaction of the store.
 _OPTIMIZE_AFTER_GRAPHS = 1_000
 LOAD_DIGEST = iris.VOCAB + "loadDigest"
@@ -77,12 +76,10 @@ def output_graphs(source: str | Path, *, with_quality: bool = True) -> Iterator[
     """(report or quality graph IRI, N-Quads file, kind) for every file of a convert output; a
     report's file also holds its agency's and area's graphs."""
     root = Path(source)
-    seen: set[str] = set()
-    for record in read_manifest(root):
-        output, graph = record.get("output"), record.get("graph")
-        if not output or not graph or output in seen:
+    for record in report_records(root):
+        output, graph = record["output"], record.get("graph")
+        if not graph:
             continue
-        seen.add(output)
         yield graph, root / output, "report"
         quality = root / QUALITY_DIR / output
         if with_quality and quality.exists():
@@ -147,7 +144,7 @@ def load_into(
     summary.replaced = len(again)
     tracked = store.digest_tracked() if isinstance(store, EmbeddedStore) else contextlib.nullcontext()
     with tracked:
-        _write(store, summary, fresh, again, written, progress)
+        _write_graphs(store, summary, fresh, again, written, progress)
         # Quads written, counted from what was read: counting the store would scan all of it.
         vocabulary_triples = load_vocabulary(store, known=known)
     summary.vocabulary = vocabulary_triples > 0
@@ -156,7 +153,7 @@ def load_into(
     return summary
 
 
-def _write(
+def _write_graphs(
     store: Store,
     summary: LoadSummary,
     fresh: list[str],
@@ -192,15 +189,16 @@ def load_output(
     progress: bool | None = None,
 ) -> LoadSummary:
     """``ogikg load``: open the store, load the output, regenerate the dumps when the load changed
-    the store (or there are none yet)."""
+    the store or they are not those of the store as it is (none yet, or written before another
+    write)."""
     store = open_store(store_spec)
     try:
         summary = load_into(store, source, with_quality=with_quality, progress=progress)
         if dumps:
-            from ogikg.server.dumps import dumps_directory, read_manifest, regenerate_dumps
+            from ogikg.server.dumps import dumps_current, dumps_directory, regenerate_dumps
 
             directory = dumps_directory(store_spec)
-            if directory is not None and (summary.changed or read_manifest(directory) is None):
+            if directory is not None and (summary.changed or not dumps_current(store, directory)):
                 dumps_written = regenerate_dumps(store, directory, progress=bool(progress))
                 summary.dumps = [str(d.path) for d in dumps_written]
     finally:

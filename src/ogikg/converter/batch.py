@@ -29,14 +29,13 @@ from ogikg.converter.decode import MAX_INPUT_BYTES
 from ogikg.converter.emit import emit_report
 from ogikg.converter.model import RejectedInput, ValueStatus
 from ogikg.converter.pipeline import all_warnings, convert_bytes
-from ogikg.jsonl import MANIFEST, readable_lines
+from ogikg.jsonl import MANIFEST, REJECTED, readable_lines
 
 GRAPHS_DIR = "graphs"
 PER_FILE_SECONDS = 60
 
 CONVERTED = "converted"
 WITH_WARNINGS = "converted_with_warnings"
-REJECTED = "rejected"
 
 
 def expand_inputs(inputs: Iterable[str]) -> Iterator[Path]:

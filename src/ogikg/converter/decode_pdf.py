@@ -2,7 +2,8 @@
 
 pdfplumber gives characters with positions and finds ruled tables. A table row becomes a pipe row
 (cells joined by `` | ``, a merged cell once, in its first row) when it has at least two cells and
-every character in its band lies in some cell; other rows — prose that a page frame turned into a
+every character in its band lies in some cell, or in a label block left of its cells (see the page
+breaks below); other rows — prose that a page frame turned into a
 one-cell "table", headings spanning the table, rows whose ruling lines are incomplete — stay
 running text. Lines are rebuilt from characters: a gap wider than a character between CJK
 characters (or a word space between Latin ones) becomes a space, narrower gaps from justified
@@ -294,13 +295,13 @@ def _table_rows(
             continue
         items.append(
             _Item(
-                page_number,
-                top,
-                row.bbox[0],
-                row.bbox[2],
-                0.0,
-                render_row(texts),
-                True,
+                page=page_number,
+                top=top,
+                x0=row.bbox[0],
+                x1=row.bbox[2],
+                size=0.0,
+                text=render_row(texts),
+                is_row=True,
                 columns=tuple(columns),
                 filled=frozenset(filled),
             )
@@ -348,7 +349,19 @@ def _open_rows(
         size = statistics.median(c["size"] for c in band)
         text = render_row([text for _, _, text in columns])
         # Half a row with one column of text is a row only once its other half is found.
-        items.append(_Item(page_number, low, x0, x1, size, text, True, open_end=end, columns=columns))
+        items.append(
+            _Item(
+                page=page_number,
+                top=low,
+                x0=x0,
+                x1=x1,
+                size=size,
+                text=text,
+                is_row=True,
+                open_end=end,
+                columns=columns,
+            )
+        )
     return items
 
 
@@ -381,11 +394,14 @@ def _upper_half(joined: list[_Item], item: _Item) -> _Item | None:
     """The row on the page before that ``item`` continues, if it continues one."""
     if item.open_end == "top":  # the page break left the row open: its upper half is open too
         previous = next((i for i in reversed(joined) if i.is_row), None)
-        found = previous is not None and previous.open_end == "bottom"
-    else:  # a word processor closed both halves with a rule
-        previous = joined[-1] if joined else None
-        found = previous is not None and previous.is_row and item.is_row and _rest_of_row(previous, item)
-    return previous if found and previous is not None and previous.page == item.page - 1 else None
+        if previous is not None and previous.open_end == "bottom" and previous.page == item.page - 1:
+            return previous
+        return None
+    # a word processor closed both halves with a rule (``_rest_of_row`` checks the pages)
+    previous = joined[-1] if joined else None
+    if previous is not None and previous.is_row and item.is_row and _rest_of_row(previous, item):
+        return previous
+    return None
 
 
 def _join_split_rows(items: list[_Item]) -> list[_Item]:

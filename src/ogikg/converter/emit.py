@@ -23,7 +23,6 @@ from ogikg import __version__, iris
 from ogikg.converter.model import ParsedReport, Template, ValueStatus
 from ogikg.ontology.catalogue import Catalogue, catalogue
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
@@ -126,7 +125,7 @@ def emit_report(
     meta = report.metadata
     doc = report.document
 
-    quads.iri(ids.report, RDF_TYPE, OGI + "AnnualReport")
+    quads.iri(ids.report, iris.RDF_TYPE, OGI + "AnnualReport")
     quads.iri(ids.report, OGI + "template", iris.TEMPLATE + report.template.value)
     quads.iri(ids.report, OGI + "agency", ids.agency)
     quads.iri(ids.report, OGI + "sourceFile", ids.source)
@@ -157,7 +156,7 @@ def emit_report(
     for section in report.sections:
         section_iri = f"{ids.report}/section/{section.number}"
         quads.iri(ids.report, DCT + "hasPart", section_iri)
-        quads.iri(section_iri, RDF_TYPE, OGI + "ReportSection")
+        quads.iri(section_iri, iris.RDF_TYPE, OGI + "ReportSection")
         quads.add(section_iri, DCT + "title", _literal(section.title, lang="zh-Hans"))
         quads.add(section_iri, OGI + "order", _literal(str(section.number), XSD + "integer"))
         quads.add(section_iri, OGI + "sourceSpan", _literal(str(section.span)))
@@ -181,13 +180,13 @@ def _emit_agency(
 ) -> list[_Quads]:
     """The agency's graph and, when it is placed, its area's graph."""
     quads = _Quads(ids.agency_graph)
-    quads.iri(ids.agency_graph, RDF_TYPE, OGI + "AgencyGraph")
+    quads.iri(ids.agency_graph, iris.RDF_TYPE, OGI + "AgencyGraph")
     agency = report.metadata.agency
     if agency is None:
-        quads.iri(ids.agency, RDF_TYPE, OGI + "Agency")
+        quads.iri(ids.agency, iris.RDF_TYPE, OGI + "Agency")
         return [quads]
     for cls in (OGI + "Agency", ORG + "Organization", SCHEMA + "GovernmentOrganization"):
-        quads.iri(ids.agency, RDF_TYPE, cls)
+        quads.iri(ids.agency, iris.RDF_TYPE, cls)
     name = _literal(agency.name, lang="zh-Hans")
     quads.add(ids.agency, SKOS_PREF, name)
     quads.add(ids.agency, RDFS_LABEL, name)
@@ -210,8 +209,8 @@ def _emit_agency(
     quads.iri(ids.agency, OGI + "area", area)
     area_graph = iris.area_graph(agency.adcode)
     area_quads = _Quads(area_graph)
-    area_quads.iri(area_graph, RDF_TYPE, OGI + "AreaGraph")
-    area_quads.iri(area, RDF_TYPE, OGI + "AdministrativeArea")
+    area_quads.iri(area_graph, iris.RDF_TYPE, OGI + "AreaGraph")
+    area_quads.iri(area, iris.RDF_TYPE, OGI + "AdministrativeArea")
     area_quads.add(area, OGI + "adcode", _literal(agency.adcode))
     full_name, parent = area_lookup(agency.adcode) if area_lookup else (agency.area_name, None)
     if full_name:
@@ -229,17 +228,17 @@ def _emit_provenance(
     display_path: str | None,
 ) -> None:
     doc = report.document
-    quads.iri(ids.source, RDF_TYPE, OGI + "SourceFile")
-    quads.iri(ids.source, RDF_TYPE, PROV + "Entity")
+    quads.iri(ids.source, iris.RDF_TYPE, OGI + "SourceFile")
+    quads.iri(ids.source, iris.RDF_TYPE, PROV + "Entity")
     quads.add(ids.source, OGI + "fileName", _literal(display_path or doc.path))
     quads.add(ids.source, OGI + "sha256", _literal(doc.sha256))
     quads.add(ids.source, OGI + "byteSize", _literal(str(doc.size), XSD + "integer"))
     quads.add(ids.source, OGI + "inputFormat", _literal(doc.format.value))
     if doc.encoding:
         quads.add(ids.source, OGI + "encoding", _literal(doc.encoding))
-    quads.iri(ids.activity, RDF_TYPE, PROV + "Activity")
-    quads.iri(ids.activity, RDF_TYPE, OGI + "Conversion")
-    quads.iri(ids.graph, RDF_TYPE, OGI + "ReportGraph")
+    quads.iri(ids.activity, iris.RDF_TYPE, PROV + "Activity")
+    quads.iri(ids.activity, iris.RDF_TYPE, OGI + "Conversion")
+    quads.iri(ids.graph, iris.RDF_TYPE, OGI + "ReportGraph")
     quads.iri(ids.activity, PROV + "used", ids.source)
     quads.iri(ids.activity, PROV + "generated", ids.report)
     quads.add(ids.activity, OGI + "converterVersion", _literal(__version__))
@@ -255,7 +254,7 @@ def _emit_cells(quads: _Quads, ids: iris.ReportIris, report: ParsedReport, cat: 
     if not report.cells:
         return
     structure = iris.DSD + report.template.value
-    quads.iri(ids.dataset, RDF_TYPE, QB + "DataSet")
+    quads.iri(ids.dataset, iris.RDF_TYPE, QB + "DataSet")
     quads.iri(ids.dataset, QB + "structure", structure)
     quads.iri(ids.dataset, OGI + "report", ids.report)
     quads.iri(ids.dataset, OGI + "agency", ids.agency)
@@ -300,8 +299,8 @@ def _emit_cells(quads: _Quads, ids: iris.ReportIris, report: ParsedReport, cat: 
         lines.append(subject + separator.join(parts) + graph_end)
 
 
-_PO_FORM_CELL = f"<{RDF_TYPE}> <{OGI}FormCell>"
-_PO_OBSERVATION = f"<{RDF_TYPE}> <{QB}Observation>"
+_PO_FORM_CELL = f"<{iris.RDF_TYPE}> <{OGI}FormCell>"
+_PO_OBSERVATION = f"<{iris.RDF_TYPE}> <{QB}Observation>"
 _PO_VALUE = f"<{OGI}value> "
 _INTEGER = f"^^<{XSD}integer>"
 _PO_PRINTED = f"<{OGI}printedValue> "
@@ -335,7 +334,7 @@ def _cell_constants(
 def _emit_narrative(quads: _Quads, ids: iris.ReportIris, report: ParsedReport, cat: Catalogue) -> None:
     if not report.narrative:
         return
-    quads.iri(ids.narrative_dataset, RDF_TYPE, QB + "DataSet")
+    quads.iri(ids.narrative_dataset, iris.RDF_TYPE, QB + "DataSet")
     quads.iri(ids.narrative_dataset, QB + "structure", iris.DSD + "narrative")
     quads.iri(ids.narrative_dataset, OGI + "report", ids.report)
     quads.iri(ids.narrative_dataset, OGI + "agency", ids.agency)
@@ -349,8 +348,8 @@ def _emit_narrative(quads: _Quads, ids: iris.ReportIris, report: ParsedReport, c
         indicator_iri = concept.iri if concept else iris.INDICATOR + figure.indicator
         ordinal = counts[figure.indicator] = counts.get(figure.indicator, 0) + 1
         subject = ids.narrative(figure.indicator, ordinal)
-        quads.iri(subject, RDF_TYPE, OGI + "NarrativeFigure")
-        quads.iri(subject, RDF_TYPE, QB + "Observation")
+        quads.iri(subject, iris.RDF_TYPE, OGI + "NarrativeFigure")
+        quads.iri(subject, iris.RDF_TYPE, QB + "Observation")
         quads.iri(subject, QB + "dataSet", ids.narrative_dataset)
         quads.iri(subject, OGI + "report", ids.report)
         quads.iri(subject, OGI + "indicator", indicator_iri)
@@ -375,7 +374,7 @@ def _emit_extra_cells(quads: _Quads, ids: iris.ReportIris, report: ParsedReport)
     units = _unit_iris()
     for ordinal, cell in enumerate(report.extra_cells, 1):
         subject = ids.extra_cell(ordinal)
-        quads.iri(subject, RDF_TYPE, OGI + "ExtraTableCell")
+        quads.iri(subject, iris.RDF_TYPE, OGI + "ExtraTableCell")
         quads.iri(subject, OGI + "report", ids.report)
         quads.add(subject, OGI + "tableLabel", _literal(cell.table, lang="zh-Hans"))
         quads.add(subject, OGI + "rowLabel", _literal(cell.row, lang="zh-Hans"))

@@ -189,7 +189,7 @@ def _scheme_labels() -> tuple[dict[str, list[str]], list[str]]:
                 subject, predicate, obj = triple.subject, triple.predicate.value, triple.object
                 if not isinstance(subject, ox.NamedNode):
                     continue
-                if predicate == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type" and obj.value in (
+                if predicate == iris.RDF_TYPE and obj.value in (
                     scheme_type,
                     section_type,
                 ):

@@ -17,7 +17,6 @@ from ogikg import iris
 from ogikg.ontology import turtle_files
 
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 _OGI = iris.VOCAB
 
@@ -183,7 +182,7 @@ def catalogue() -> Catalogue:
                 subject = triple.subject.value
                 predicate = triple.predicate.value
                 obj = triple.object
-                if predicate == _RDF_TYPE and isinstance(obj, ox.NamedNode) and obj.value in KINDS:
+                if predicate == iris.RDF_TYPE and isinstance(obj, ox.NamedNode) and obj.value in KINDS:
                     concepts.setdefault(subject, Concept(iri=subject, kind=KINDS[obj.value]))
                     continue
                 props[subject].append((predicate, obj))

@@ -19,7 +19,6 @@ from ogikg.ontology.docs import curie, label_of
 from ogikg.server.site import SiteState
 from ogikg.store.base import Term
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCT = "http://purl.org/dc/terms/"
@@ -136,7 +135,7 @@ class Described:
 
     @property
     def types(self) -> list[str]:
-        return [t.value for t in self.properties.get(RDF_TYPE, []) if t.type == "uri"]
+        return [t.value for t in self.properties.get(iris.RDF_TYPE, []) if t.type == "uri"]
 
     def first(self, predicate: str) -> Term | None:
         values = self.properties.get(predicate)
@@ -209,7 +208,7 @@ def property_rows(described: Described, state: SiteState) -> list[tuple[Link, li
     labels = {iri: described.label_of(iri) for iri in described.labels}
     rows = []
     for predicate, values in described.properties.items():
-        if predicate == RDF_TYPE:
+        if predicate == iris.RDF_TYPE:
             continue
         links = [term_link(v, state, labels) for v in values]
         rows.append((_predicate_link(predicate, state), sorted(links, key=lambda link: link.text)))
@@ -781,7 +780,7 @@ class ObservationView:
 
 
 _OBSERVATION_SHOWN = {
-    RDF_TYPE,
+    iris.RDF_TYPE,
     OGI + "value",
     OGI + "printedValue",
     OGI + "valueStatus",

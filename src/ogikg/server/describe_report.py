@@ -20,7 +20,6 @@ from ogikg.server.describe import (
     OGI,
     PROV,
     QB,
-    RDF_TYPE,
     RDFS_LABEL,
     SH,
     Link,
@@ -90,7 +89,7 @@ def _iri(props: Properties, predicate: str) -> str | None:
 
 
 def _types(props: Properties) -> set[str]:
-    return {t.value for t in props.get(RDF_TYPE, [])}
+    return {t.value for t in props.get(iris.RDF_TYPE, [])}
 
 
 # -- view models ----------------------------------------------------------------------------------

@@ -6,16 +6,17 @@ stream, and N-Quads and TriG documents stay valid when joined (TriG may repeat i
 
 A shard holds graphs of one year whose key hashes to it (``shard_names``); a report's graph and
 its quality graph share a key, so a report converted again changes one shard, and a new year's
-reports add shards of their own. The compressed members of every shard are
-kept in ``.shards/`` beside the dumps with the shard's fingerprint: its graphs' IRIs and the
-digests of the files they were loaded from (``ogi:loadDigest``). A re-run compresses a shard again
-only when its fingerprint changed, and joins the members into the dump files, which is a copy.
-The shard's VoID figures are kept beside its members and added up (``dump_statistics``).
+reports add shards of their own. The compressed members of every shard are kept in ``.shards/``
+beside the dumps with the shard's fingerprint: its graphs' IRIs and the digests of the files they
+were loaded from (``ogi:loadDigest``). A re-run compresses a shard again only when its
+fingerprint changed, and joins the members into the dump files, which is a copy. Each shard's VoID
+figures are kept beside its members and added up (``dump_statistics``).
 
-What no digest vouches for is written every time, as the last member: the agency and area graphs
-(every load of one of their reports adds to them), graphs written without a digest (ingest, the
-Graph Store Protocol) and the default graph. A write to the store outside a load leaves a mark
-(``EmbeddedStore.untracked_writes``); when the mark changed, no kept shard is trusted.
+What no digest vouches for is written every time, in shards named ``u-…`` and, last, the default
+graph's: the agency and area graphs (every load of one of their reports adds to them), graphs
+written without a digest (ingest, the Graph Store Protocol) and the default graph. A write to the
+store outside a load leaves a mark (``EmbeddedStore.untracked_writes``); when the mark changed, no
+kept shard is trusted.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ import gzip
 import hashlib
 import json
 import math
-import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -34,6 +34,7 @@ import pyoxigraph as ox
 from tqdm import tqdm
 
 from ogikg import __version__, iris
+from ogikg.atomic import write_atomically
 from ogikg.loading import loaded_digests
 from ogikg.server.dump_statistics import DatasetStatistics, ShardCounts, count_quads, merge
 from ogikg.store.embedded import EmbeddedStore
@@ -41,7 +42,7 @@ from ogikg.store.embedded import EmbeddedStore
 SHARDS_DIR = ".shards"
 _STATE = "shards.json"
 _GRAPHS_PER_SHARD = 64  # ~30,000 quads (32 reports): a shard is written again in about 0.3 s
-_MAX_SHARDS = 4096
+_MAX_SHARDS = 4096  # per year: 260,000 graphs, a year of a national archive and more
 _THREADS = 2
 
 
@@ -69,12 +70,10 @@ def _member(folder: Path, name: str) -> Member:
 
 @dataclass(slots=True)
 class ShardedDump:
-    """What ``write_members`` did: the members in file order, how many shards it reused and wrote,
-    and the dataset's statistics added up from the shards' (``None`` where they do not add up)."""
+    """What ``write_members`` gives: the members in file order, and the dataset's statistics added
+    up from the shards' (``None`` where they do not add up)."""
 
     members: list[Member]
-    reused: int
-    written: int
     statistics: DatasetStatistics | None
 
 
@@ -153,9 +152,7 @@ def _write_member(
         (json.dumps(counts.to_json(), ensure_ascii=False).encode("utf-8"), member.counts),
     )
     for data, path in contents:
-        temporary = path.with_name(path.name + ".tmp")
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
+        write_atomically(path, data)
     return counts
 
 
@@ -168,9 +165,7 @@ def _read_state(folder: Path) -> dict[str, object]:
 
 
 def _write_state(folder: Path, state: dict[str, object]) -> None:
-    temporary = folder / (_STATE + ".tmp")
-    temporary.write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
-    os.replace(temporary, folder / _STATE)
+    write_atomically(folder / _STATE, json.dumps(state, indent=1, sort_keys=True).encode("utf-8"))
 
 
 def write_members(
@@ -181,6 +176,7 @@ def write_members(
     the statistics added up (``uri_space``: which subjects count as entities)."""
     folder = directory / SHARDS_DIR
     folder.mkdir(parents=True, exist_ok=True)
+    generation = store.generation()
     oxigraph = store.oxigraph
     digests = loaded_digests(store)
     named = sorted(graph.value for graph in oxigraph.named_graphs() if isinstance(graph, ox.NamedNode))
@@ -228,9 +224,16 @@ def write_members(
             bar.update()
     for path in _stale_files(folder, members.values()):
         path.unlink()
-    _write_state(folder, {**fresh_state, "shards": prints})
+    _write_state(folder, {**fresh_state, "generation": generation, "shards": prints})
     statistics = merge((found for found in counts.values() if found is not None), uri_space)
-    return ShardedDump(list(members.values()), len(prints) - len(stale), len(stale), statistics)
+    return ShardedDump(list(members.values()), statistics)
+
+
+def made_from(directory: Path) -> str | None:
+    """The generation of the store (``EmbeddedStore.generation``) the shards in ``directory``
+    were last brought up to date from, if any."""
+    generation = _read_state(directory / SHARDS_DIR).get("generation")
+    return generation if isinstance(generation, str) else None
 
 
 def _stale_files(folder: Path, members: Iterable[Member]) -> Iterator[Path]:

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
 
+from ogikg import iris
 from ogikg.iris import report_tail
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 # Subjects of other reports' shards are a few per report; tens of thousands mean the data is not
 # laid out by report, and naming them all would hold the whole dataset in memory.
 FOREIGN_LIMIT = 50_000
@@ -55,7 +55,7 @@ class ShardCounts:
     overflow: bool = False  # more than FOREIGN_LIMIT foreign subjects: not kept
 
     def to_json(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
+        return asdict(self)
 
     @classmethod
     def from_json(cls, document: dict[str, Any]) -> ShardCounts:
@@ -94,7 +94,7 @@ def count_quads(quads: Iterable[ox.Quad], tails: Iterable[str], uri_space: str) 
             mine = owned[key] = isinstance(subject, ox.NamedNode) and report_tail(key) in owner_tails
             if not mine and len(foreign) <= FOREIGN_LIMIT:
                 foreign[key] = set()
-        if predicate == RDF_TYPE and isinstance(quad.object, ox.NamedNode):
+        if predicate == iris.RDF_TYPE and isinstance(quad.object, ox.NamedNode):
             if mine:
                 owned_typings.add((key, quad.object.value))
             elif key in foreign:

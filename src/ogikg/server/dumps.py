@@ -1,4 +1,5 @@
-"""Whole-dataset dumps: written after every load, listed and served on ``/dumps/``.
+"""Whole-dataset dumps: written after a load that changed the store (or found them out of date),
+listed and served on ``/dumps/``.
 
 ``regenerate_dumps(store, directory)`` writes
 
@@ -13,11 +14,11 @@
 An embedded store's dumps are joined from gzip members kept per shard of its graphs, and a re-run
 writes again only the shards whose graphs changed (``ogikg.server.dump_shards``); its statistics
 are added up from the shards' (``dump_statistics``), or counted by SPARQL aggregate queries where
-they do not add up. A remote store is dumped
-whole: it writes its N-Quads to a temporary file, the TriG is converted from that file, zlib
-compresses both, and the statistics are counted as the TriG is written. Each file is written
-under a temporary name in the same directory and renamed into place, so readers never see half a
-file; gzip headers carry no time stamp, so the same data gives the same bytes and the same SHA-256.
+they do not add up. A remote store is dumped whole: it writes its N-Quads to a temporary file, the
+TriG is converted from that file, zlib compresses both, and the statistics are counted as the TriG
+is written. Each file is written under a temporary name in the same directory and renamed into
+place, so readers never see half a file; gzip headers carry no time stamp, so the same data gives
+the same bytes and the same SHA-256.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 from ogikg import iris
 from ogikg.ontology import turtle_files
 from ogikg.server.cors import PublicReadRoute
-from ogikg.server.dump_shards import join_members, write_members
+from ogikg.server.dump_shards import join_members, made_from, write_members
 from ogikg.server.dump_statistics import DatasetStatistics
 from ogikg.server.errors import error_response
 from ogikg.server.negotiation import Format, negotiate
@@ -69,7 +70,6 @@ MEDIA_TYPES: dict[str, str] = {
     TRIG: "application/trig",
     VOCABULARY: "text/turtle",
 }
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _CHUNK = 4 << 20
 # Level 6: on 0.9 million quads of N-Quads, level 3 takes 0.8 s instead of 2.0 s but the file is
 # 23 % bigger (9.6 MB instead of 7.8 MB); level 9 costs twice the time for 3 % less.
@@ -135,6 +135,15 @@ def dumps_directory(store_spec: str) -> Path | None:
     return Path(store_spec).resolve().parent / "dumps"
 
 
+def dumps_current(store: Store, directory: Path) -> bool:
+    """Whether ``directory`` holds dumps of ``store`` as it is now. An embedded store's dumps must
+    have been made since its last write, whoever wrote; a remote store's count as current when
+    there are any, since its writes leave no trace here."""
+    if read_manifest(directory) is None:
+        return False
+    return not isinstance(store, EmbeddedStore) or made_from(directory) == store.generation()
+
+
 def read_manifest(directory: str | os.PathLike[str] | None) -> Manifest | None:
     """The manifest of a dumps directory, or ``None`` when there are no (readable) dumps."""
     if directory is None:
@@ -171,7 +180,8 @@ class _Statistics:
     """Counts as quads stream by; one entry per distinct subject (hash → interned class set).
 
     Used for stores that are only reachable over SPARQL (their dump is read back from the file);
-    an embedded store counts the same figures with aggregate queries (``store_statistics``).
+    an embedded store adds up its shards' figures (``dump_statistics``), or counts them with
+    aggregate queries (``store_statistics``) where those do not add up.
     """
 
     def __init__(self, uri_space: str) -> None:
@@ -205,7 +215,7 @@ class _Statistics:
             signature = self._subjects[key] = 0
             if isinstance(subject, ox.NamedNode) and text.startswith(self.uri_space):
                 self.entities += 1
-        if predicate == _RDF_TYPE and isinstance(quad.object, ox.NamedNode):
+        if predicate == iris.RDF_TYPE and isinstance(quad.object, ox.NamedNode):
             known = self._signatures[signature]
             cls = quad.object.value
             if cls not in known:  # the same typing stated in another graph counts once

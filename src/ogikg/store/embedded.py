@@ -14,8 +14,10 @@ write-ahead log when it opens: with a flush per write a reader reopens in about 
 many small writes may raise ``flush_every_quads`` (a flush per 500-triple graph halves its speed).
 
 Readers in other processes: ``EmbeddedStore.open_read_only`` sees the store as it was when it was
-opened. A writer bumps a generation file in the store directory after each committed write;
-``is_stale()`` compares it and ``refresh()`` reopens the handle.
+opened. A writer bumps a generation file in the store directory after each committed write (in
+``deferred_flushes``, at each flush); ``is_stale()`` compares it and ``refresh()`` reopens the
+handle. A second mark (``untracked_writes``) changes only with writes outside a load
+(``digest_tracked``), which no load digest describes; the dumps' shards trust it.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from types import TracebackType
 
 import pyoxigraph as ox
 
+from ogikg.atomic import write_atomically
 from ogikg.store.base import (
     LoadStats,
     QueryError,
@@ -165,14 +168,10 @@ class EmbeddedStore:
     def _bump_generation(self) -> None:
         # Written atomically (rename) so a reader never sees a torn value.
         value = f"{time.time_ns()}-{os.getpid()}"
-        temporary = self._path / f"{GENERATION_FILE}.{os.getpid()}.tmp"
-        temporary.write_text(value, encoding="ascii")
-        os.replace(temporary, self._path / GENERATION_FILE)
+        write_atomically(self._path / GENERATION_FILE, value.encode("ascii"))
         self._generation = value
         if not self._tracked:
-            untracked = self._path / f"{UNTRACKED_FILE}.{os.getpid()}.tmp"
-            untracked.write_text(value, encoding="ascii")
-            os.replace(untracked, self._path / UNTRACKED_FILE)
+            write_atomically(self._path / UNTRACKED_FILE, value.encode("ascii"))
 
     @contextlib.contextmanager
     def digest_tracked(self) -> Iterator[None]:
@@ -191,6 +190,10 @@ class EmbeddedStore:
             return (self._path / UNTRACKED_FILE).read_text(encoding="ascii")
         except OSError:
             return ""
+
+    def generation(self) -> str:
+        """The mark of the store's last committed write, by any writer ("" before any)."""
+        return self._read_generation()
 
     def is_stale(self) -> bool:
         """Whether a writer has committed something since this handle was (re)opened."""
@@ -277,9 +280,7 @@ class EmbeddedStore:
         pyoxigraph does); readers see it after the flush."""
         store = self._writable()
         store.update(sparql, base_iri=base_iri)
-        store.flush()
-        self._unflushed_quads = 0
-        self._bump_generation()
+        self._flush(store)
 
     @contextlib.contextmanager
     def deferred_flushes(self, every_quads: int = 50_000) -> Iterator[None]:
@@ -296,9 +297,13 @@ class EmbeddedStore:
             self._deferring = False
             if self._unflushed_quads:
                 with self._write_lock:
-                    self._writable().flush()
-                    self._unflushed_quads = 0
-                    self._bump_generation()
+                    self._flush(self._writable())
+
+    def _flush(self, store: ox.Store) -> None:
+        """Flush the memtables and tell readers to reopen."""
+        store.flush()
+        self._unflushed_quads = 0
+        self._bump_generation()
 
     def _committed(self, store: ox.Store, quads: int) -> None:
         self._unflushed_quads += quads

@@ -11,8 +11,8 @@ later report. The exit status is 1 when any report has a violation.
 Validating a convert output is resumable: SOURCE/quality/ledger.jsonl keeps, per report, the
 digest of its N-Quads file and the findings of its shapes. A re-run with the same shapes and
 vocabulary reuses the findings of every report whose file is unchanged, runs the checks across
-reports again (they depend on the other reports), and rewrites a quality graph only when its
-findings changed.
+reports again (they depend on the other reports), and rewrites the quality graph of a report only
+when its file or its findings across reports changed.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from tqdm import tqdm
 
 from ogikg import __version__, iris
 from ogikg.digests import files_digest
-from ogikg.jsonl import MANIFEST, read_manifest, readable_lines
+from ogikg.jsonl import MANIFEST, QUALITY_DIR, readable_lines, report_records
 from ogikg.ontology import turtle_files
 from ogikg.shapes import report_shape_files
 from ogikg.store.base import Store
@@ -47,7 +47,6 @@ from ogikg.validation.shacl import validate_report
 from ogikg.validation.summary import Totals, report_dict, report_text
 from ogikg.validation.vocabulary import vocabulary_subset
 
-QUALITY_DIR = "quality"
 LEDGER = "ledger.jsonl"  # in QUALITY_DIR: what the last run found, per report file
 _GENERATIONS = ("old", "2019", "2021", "narrative", None)
 
@@ -78,11 +77,6 @@ def _pool_map(
 
 
 # ------------------------------------------------------------------- convert output -------
-
-
-def _manifest_records(source: Path) -> list[dict]:
-    """The records of the convert output's reports (rejected inputs have no graph to check)."""
-    return [r for r in read_manifest(source) if r.get("output") and r.get("status") != "rejected"]
 
 
 def _cross_quads_task(path: str) -> tuple[str, bytes]:
@@ -131,7 +125,6 @@ def _validate_file_task(task: ValidateTask) -> tuple[ReportFindings, str | None,
             previous["label"],
             previous["template"],
         )
-        source = {**source, "unchanged": "true"}
         unchanged = previous["cross"] == cross and target is not None and Path(target).exists()
     else:
         try:
@@ -149,7 +142,13 @@ def _validate_file_task(task: ValidateTask) -> tuple[ReportFindings, str | None,
         "cross": cross,
     }
     findings = ReportFindings(
-        found.report, found.quality_graph, own + tuple(extra), found.label, found.template, source
+        found.report,
+        found.quality_graph,
+        own + tuple(extra),
+        found.label,
+        found.template,
+        source,
+        reused=previous is not None,
     )
     if unchanged:
         return findings, None, entry
@@ -224,7 +223,7 @@ def validate_output(
 
     Without ``output`` the quality graphs go to SOURCE/quality/ and the ledger beside them; with
     ``resume`` the findings of unchanged report files are taken from the ledger (see above)."""
-    records = _manifest_records(source)
+    records = list(report_records(source))
     paths = [str(source / record["output"]) for record in records]
     cross, digests = _cross_report_findings(records, paths, jobs=jobs, progress=progress)
     ledger_path = source / QUALITY_DIR / LEDGER

@@ -30,7 +30,6 @@ from ogikg.validation.shacl import finding_from_row
 
 OGI = iris.VOCAB
 SH = "http://www.w3.org/ns/shacl#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _REPORT_PREDICATES = frozenset(OGI + p for p in ("agency", "reportYear", "isSummary", "template"))
 _CELL_PREDICATES = frozenset(
     OGI + p for p in ("report", "indicator", "applicantType", "value", "valueStatus")
@@ -142,13 +141,15 @@ def cross_report_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     quads = list(quads)
     wanted = _compared_indicators()
     reports = {
-        q.subject for q in quads if q.predicate.value == RDF_TYPE and q.object.value == OGI + "AnnualReport"
+        q.subject
+        for q in quads
+        if q.predicate.value == iris.RDF_TYPE and q.object.value == OGI + "AnnualReport"
     }
     cells = {q.subject for q in quads if q.predicate.value == OGI + "indicator" and q.object.value in wanted}
     kept: list[ox.Quad] = []
     for quad in quads:
         subject, predicate = quad.subject, quad.predicate.value
-        about_report = subject in reports and (predicate in _REPORT_PREDICATES or predicate == RDF_TYPE)
+        about_report = subject in reports and (predicate in _REPORT_PREDICATES or predicate == iris.RDF_TYPE)
         if about_report or (subject in cells and predicate in _CELL_PREDICATES):
             kept.append(quad)
     return kept

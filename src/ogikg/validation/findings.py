@@ -134,6 +134,7 @@ class ReportFindings:
     label: str | None = None  # title or agency + year, for people
     template: str | None = None  # form generation: old, 2019, 2021, narrative
     source: dict[str, str] = field(default_factory=dict)  # e.g. {"file": …} from the manifest
+    reused: bool = False  # the shapes' findings were taken from the last run's ledger
 
     def count(self, severity: Severity) -> int:
         return sum(1 for finding in self.findings if finding.severity is severity)

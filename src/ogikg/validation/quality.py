@@ -29,7 +29,6 @@ from decimal import Decimal
 from ogikg import __version__, iris
 from ogikg.validation.findings import SH, Finding, Number, ReportFindings
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PROV = "http://www.w3.org/ns/prov#"
 OGI = iris.VOCAB
@@ -100,8 +99,8 @@ def _quality_lines(findings: ReportFindings, generated_at: datetime | None, *, n
     report = findings.report
     validation = validation_report_iri(report)
     moment = (generated_at or datetime.now(UTC)).replace(microsecond=0)
-    iri(graph, RDF_TYPE, OGI + "QualityGraph")
-    iri(validation, RDF_TYPE, SH + "ValidationReport")
+    iri(graph, iris.RDF_TYPE, OGI + "QualityGraph")
+    iri(validation, iris.RDF_TYPE, SH + "ValidationReport")
     iri(validation, OGI + "validates", report)
     iri(report, OGI + "qualityReport", validation)
     literal(
@@ -125,7 +124,7 @@ def _quality_lines(findings: ReportFindings, generated_at: datetime | None, *, n
     for finding in findings.sorted_findings():
         result = result_iri(report, finding)
         iri(validation, SH + "result", result)
-        iri(result, RDF_TYPE, SH + "ValidationResult")
+        iri(result, iris.RDF_TYPE, SH + "ValidationResult")
         iri(result, SH + "focusNode", finding.focus)
         if finding.value:
             # a core constraint's value may be a literal (a malformed area code): not an IRI

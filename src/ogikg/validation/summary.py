@@ -68,7 +68,7 @@ class Totals:
         self.conforming += findings.conforms
         self.with_violations += findings.violations > 0
         self.with_warnings += findings.violations == 0 and findings.warnings > 0
-        self.unchanged += findings.source.get("unchanged") == "true"
+        self.unchanged += findings.reused
         for finding in findings.findings:
             self.findings[finding.severity.value] += 1
             if finding.severity is not Severity.INFO:

@@ -17,7 +17,6 @@ from ogikg.ontology import turtle_files
 from ogikg.validation.findings import Severity
 
 SH = "http://www.w3.org/ns/shacl#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 OGI = iris.VOCAB
 
@@ -47,7 +46,7 @@ _VOCABULARY_CLASSES = frozenset(
     )
 ) | {SKOS + "ConceptScheme"}
 _VOCABULARY_PROPERTIES = frozenset(
-    [RDF_TYPE, SKOS + "prefLabel", SKOS + "notation", SKOS + "inScheme"]
+    [iris.RDF_TYPE, SKOS + "prefLabel", SKOS + "notation", SKOS + "inScheme"]
     + [
         OGI + name
         for name in (
@@ -104,7 +103,7 @@ def vocabulary_subset(template: str | None) -> tuple[ox.Quad, ...]:
         subject, predicate, obj = triple.subject, triple.predicate.value, triple.object
         if not isinstance(subject, ox.NamedNode):
             continue
-        if predicate == RDF_TYPE:
+        if predicate == iris.RDF_TYPE:
             kinds[subject].add(obj.value)
         elif predicate == SKOS + "inScheme":
             schemes[subject].add(obj.value)

@@ -31,7 +31,6 @@ from rdflib.term import Variable
 from ogikg import iris
 from ogikg.validation.vocabulary import vocabulary_subset
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 OGI = iris.VOCAB
 ANNUAL_REPORT = OGI + "AnnualReport"
 # The vocabulary subset sits in a graph of its own, so the report's graphs can be dropped alone.
@@ -170,7 +169,7 @@ def _subjects_of_lines(data: bytes, predicate_object: bytes) -> Iterator[tuple[b
         start = data.find(predicate_object, start + 1)
 
 
-_TYPE_LINE = f" <{RDF_TYPE}> <{ANNUAL_REPORT}".encode()
+_TYPE_LINE = f" <{iris.RDF_TYPE}> <{ANNUAL_REPORT}".encode()
 _TEMPLATE_LINE = f" <{OGI}template> <{iris.TEMPLATE}".encode()
 
 
@@ -191,7 +190,7 @@ def _loaded_report(store: ox.Store) -> tuple[ox.NamedNode, list[ox.Term]]:
     """The one report in a bench's store and the templates it states (in store order)."""
     reports = {
         q.subject
-        for q in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(ANNUAL_REPORT), None)
+        for q in store.quads_for_pattern(None, ox.NamedNode(iris.RDF_TYPE), ox.NamedNode(ANNUAL_REPORT), None)
     }
     if len(reports) != 1:
         raise ValueError(f"expected one ogi:AnnualReport in the data, found {len(reports)}")
@@ -220,7 +219,9 @@ def as_quads(data: Data) -> list[ox.Quad]:
 def report_and_template(quads: list[ox.Quad]) -> tuple[str, str | None]:
     """The one report among quads and its template (the first stated, in the order given)."""
     reports = {
-        q.subject.value for q in quads if q.predicate.value == RDF_TYPE and q.object.value == ANNUAL_REPORT
+        q.subject.value
+        for q in quads
+        if q.predicate.value == iris.RDF_TYPE and q.object.value == ANNUAL_REPORT
     }
     if len(reports) != 1:
         raise ValueError(f"expected one ogi:AnnualReport in the data, found {len(reports)}")
