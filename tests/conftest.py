@@ -1,3 +1,3 @@
-"""Shared pytest configuration: the session Virtuoso for tests marked ``virtuoso``."""
+"""Shared pytest configuration: the Virtuoso fixtures for tests marked ``virtuoso``."""
 
-from conftest_virtuoso import virtuoso  # noqa: F401 - session fixture, started once
+from conftest_virtuoso import own_virtuoso, virtuoso  # noqa: F401 - fixtures, started once

@@ -1,4 +1,5 @@
-"""A session-wide OpenLink Virtuoso on loopback for tests marked ``virtuoso``.
+"""OpenLink Virtuoso on loopback for tests marked ``virtuoso``: one for the session, and one of a
+module's own where a test would leave the session's holding data the others do not expect.
 
 scripts/virtuoso/start.sh installs (as root, via apt) and starts it in a temporary directory with
 free ports; the fixture stops it at the end. When Virtuoso cannot be had, the tests fail under
@@ -9,8 +10,10 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +31,8 @@ class VirtuosoEndpoint:
     password: str
     store_spec: str
     data_dir: Path
+    sql_port: int
+    dba_password: str
 
 
 def _unavailable(reason: str) -> None:
@@ -45,9 +50,9 @@ def _read_env(text: str) -> dict[str, str]:
     return values
 
 
-@pytest.fixture(scope="session")
-def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoEndpoint]:
-    data_dir = tmp_path_factory.mktemp("virtuoso")
+@contextmanager
+def started_virtuoso(data_dir: Path) -> Iterator[VirtuosoEndpoint]:
+    """A Virtuoso on ``data_dir`` for as long as the block runs."""
     try:
         started = subprocess.run(
             ["bash", str(SCRIPTS / "start.sh"), str(data_dir)],
@@ -70,6 +75,38 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoEndpo
             password=env["VIRTUOSO_PASSWORD"],
             store_spec=env["OGIKG_STORE"],
             data_dir=data_dir,
+            sql_port=int(env["VIRTUOSO_SQL_PORT"]),
+            dba_password=env["VIRTUOSO_DBA_PASSWORD"],
         )
     finally:
         subprocess.run(["bash", str(SCRIPTS / "stop.sh"), str(data_dir)], check=False, timeout=120)
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoEndpoint]:
+    with started_virtuoso(tmp_path_factory.mktemp("virtuoso")) as endpoint:
+        yield endpoint
+
+
+@pytest.fixture(scope="module")
+def own_virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoEndpoint]:
+    """A Virtuoso of a module's own, for tests that load data the session's would then hold."""
+    with started_virtuoso(tmp_path_factory.mktemp("own-virtuoso")) as endpoint:
+        yield endpoint
+
+
+def isql(endpoint: VirtuosoEndpoint, script: str) -> str:
+    """Run SQL as Virtuoso's administrator (``isql-vt``, Debian's name, or ``isql``); its output."""
+    program = shutil.which("isql-vt") or shutil.which("isql")
+    if program is None:
+        _unavailable("isql-vt not found")
+    done = subprocess.run(
+        [program, f"127.0.0.1:{endpoint.sql_port}", "dba", endpoint.dba_password],
+        input=script,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0 and "*** Error" not in done.stdout, done.stdout[-2000:] + done.stderr
+    return done.stdout
