@@ -19,7 +19,8 @@ reports never seen before, after a warm-up on other synthetic reports — the fi
 
 Both CPU time of the process (``time.process_time``: steadier on a shared machine) and wall time
 are printed, with the load average, and where the time goes per stage (decode, tables,
-metadata, narrative, emit, write).
+metadata, narrative, emit, write). The size of the output per report, and the rate that building
+and writing it alone would allow, are printed too: the bound the output puts on the rate.
 
 ``--batch N`` renders N synthetic text reports into a work folder (kept for re-runs) and converts
 them with ``ogikg.converter.batch.convert_batch`` in a child process, with ``--jobs`` workers;
@@ -135,6 +136,7 @@ def stages(name: str, inputs: Inputs, rounds: int, out_dir: Path) -> None:
     """CPU time per stage, per report (the stages of ``convert_document``, called one by one)."""
     spent: dict[str, float] = defaultdict(float)
     count = 0
+    characters = quads = 0
     clock = time.process_time
     for _ in range(rounds):
         for path, data in inputs:
@@ -166,8 +168,17 @@ def stages(name: str, inputs: Inputs, rounds: int, out_dir: Path) -> None:
             ):
                 spent[stage] += seconds
             count += 1
+            characters += len(nquads)
+            quads += nquads.count("\n")
     parts = ", ".join(f"{stage} {seconds / count * 1000:.2f}" for stage, seconds in spent.items())
     print(f"{'':<18} ms/report by stage: {parts}")
+    # What writing the N-Quads costs by itself bounds the rate, whatever reading and parsing cost.
+    output = (spent["emit"] + spent["write"]) / count
+    print(
+        f"{'':<18} output: {quads / count:,.0f} quads, {characters / count / 1024:,.0f} K characters "
+        f"per report; emit + write alone {output * 1000:.2f} ms = at most {1 / output:,.0f} reports/s "
+        "per core"
+    )
 
 
 def load_average() -> str:

@@ -1,6 +1,7 @@
 """Synthetic reports printed to PDF by a browser: does the converter read every cell back?
 
-    .venv/bin/python benchmarks/evaluate_pdf.py [--reports 120] [--seed 1] [--show 30] [--via office]
+    .venv/bin/python benchmarks/evaluate_pdf.py [--reports 120] [--seed 1] [--show 30]
+                                                [--via office | --unruled]
 
 Reports of the synthetic population (the 2021, 2019 and old forms; narrative-only reports have no
 table to read) are rendered as web pages (``ogikg.synth`` HTML: ruled tables with merged cells,
@@ -9,6 +10,10 @@ Chromium (pdf_print.py) on A4, Letter or A5 paper at a scale between 0.7 and 1.3
 breaks fall in different rows, merged cells included. Each PDF is converted (decode → tables →
 metadata) and scored against the report's truth as the synthetic round trip scores it
 (roundtrip.py): every value must come back exactly, none may be wrong.
+
+``--unruled``: the web pages draw their tables without any rule, so the PDF holds no line to find
+cells by and is read as text: a label wraps inside its cell, the row's numbers beside one of its
+lines (often the middle one), and an empty cell leaves nothing at all.
 
 ``--via office``: the reports are rendered as Word files (ruled tables, merged cells) and
 exported to PDF by LibreOffice on its default A4 page instead, as word processors make them:
@@ -46,7 +51,7 @@ class Printed:
 
 
 def printed_reports(
-    count: int, seed: int, only: set[int] | None = None, via: str = "browser"
+    count: int, seed: int, only: set[int] | None = None, via: str = "browser", ruled: bool = True
 ) -> Iterator[Printed]:
     """``count`` synthetic reports with tables, printed (or those numbered ``only`` among them: the
     others are drawn, so that the same numbers are the same reports, but not printed)."""
@@ -63,14 +68,14 @@ def printed_reports(
                 continue
             encoding = "gbk" if rng.random() < 0.3 else "utf-8"
             layout = "docx" if via == "office" else "html"
-            rendering = Rendering(layout, traditional=rng.random() < 0.1, encoding=encoding)
+            rendering = Rendering(layout, traditional=rng.random() < 0.1, encoding=encoding, ruled=ruled)
             page, truth = render(report, rendering, rng)
             paper, scale = rng.choice(PAPERS), round(rng.uniform(0.7, 1.3), 2)
             name = f"printed-{number:04d}.pdf"
             number += 1
             if only is not None and number - 1 not in only:
                 continue
-            script = " Traditional" if rendering.traditional else ""
+            script = (" Traditional" if rendering.traditional else "") + ("" if ruled else " unruled")
             if printer is None:
                 label = f"{name} {report.generation} Word A4{script}"
                 pdf = office_pdf(page)
@@ -81,12 +86,17 @@ def printed_reports(
 
 
 def evaluate(
-    count: int, seed: int, keep: Path | None = None, only: set[int] | None = None, via: str = "browser"
+    count: int,
+    seed: int,
+    keep: Path | None = None,
+    only: set[int] | None = None,
+    via: str = "browser",
+    ruled: bool = True,
 ) -> tuple[dict[str, Tally], list[str]]:
     """Tallies per form generation and the failures, over the printed reports."""
     tallies: dict[str, Tally] = {}
     failures: list[str] = []
-    for printed in printed_reports(count, seed, only, via):
+    for printed in printed_reports(count, seed, only, via, ruled):
         if keep is not None:
             keep.mkdir(parents=True, exist_ok=True)
             (keep / printed.name).write_bytes(printed.pdf)
@@ -121,9 +131,12 @@ def main() -> None:
     parser.add_argument("--show", type=int, default=30, help="failures to print")
     parser.add_argument("--keep", type=Path, help="folder to keep the PDFs in")
     parser.add_argument("--via", choices=("browser", "office"), default="browser")
+    parser.add_argument("--unruled", action="store_true", help="web pages whose tables have no rules")
     args = parser.parse_args()
+    if args.unruled and args.via != "browser":
+        parser.error("--unruled prints web pages: it needs --via browser")
     started = time.perf_counter()
-    tallies, failures = evaluate(args.reports, args.seed, args.keep, via=args.via)
+    tallies, failures = evaluate(args.reports, args.seed, args.keep, via=args.via, ruled=not args.unruled)
     total = Tally()
     print(
         f"{'form':<8}{'reports':>8}{'values':>8}{'exact':>8}{'flagged':>8}{'wrong':>7}{'missing':>8}{'meta':>6}"

@@ -20,6 +20,10 @@ the next page top) becomes one row, each column's text above the break followed 
 Word processors close a cut row with a rule on both pages instead: the row that opens the next
 page is taken as the rest of the one above when it holds label text only, below cells whose text
 runs to their right edge. A number wrapped in a narrow cell ("11" / "3") is one number.
+
+A table drawn without rules has no cells to find: its rows stay lines of text, a long label
+wrapped over several of them with the row's numbers beside one. The table reader joins such
+labels again (``segment_wrapped``).
 """
 
 from __future__ import annotations

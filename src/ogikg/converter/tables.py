@@ -1,11 +1,11 @@
 """The table reader: decoded text → the official tables' cells, mapped to the indicator catalogue.
 
-``read_tables(text)`` segments the text into pieces (``segment``), recognises the form
-generation from the labels it finds (``template``), reads each table's rows (``tables_rows``),
-aligns or splits their values (``tables_cells``, ``digits``) and maps every printed cell position
-to its indicator. Cells that could not be read with certainty are ``uncertain`` with their
-alternatives; nothing is guessed silently. Numbers from tables that are not part of the form go
-to ``extra_cells``.
+``read_tables(text)`` segments the text into pieces (``segment``; labels wrapped over lines
+joined by ``segment_wrapped``), recognises the form generation from the labels it finds
+(``template``), reads each table's rows (``tables_rows``), aligns or splits their values
+(``tables_cells``, ``digits``) and maps every printed cell position to its indicator. Cells that
+could not be read with certainty are ``uncertain`` with their alternatives; nothing is guessed
+silently. Numbers from tables that are not part of the form go to ``extra_cells``.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import functools
 from ogikg.converter.labels import LabelEntry, Role, label_index
 from ogikg.converter.model import Cell, ExtraTableCell, Span, TableReading, Template
 from ogikg.converter.segment import Kind, Piece, find_sections, scan
+from ogikg.converter.segment_wrapped import join_cut_labels
 from ogikg.converter.tables_cells import ProseEvidence
 from ogikg.converter.tables_extra import extra_tables
 from ogikg.converter.tables_objects import new_span
@@ -28,7 +29,7 @@ def read_tables(text: str, export_fields: tuple[str, ...] = ()) -> TableReading:
     """Read the official tables of a report (``text`` = ``DecodedDocument.text``; ``export_fields``
     = the field names of a JSON export, which may tell the form when no label does)."""
     index = label_index()
-    pieces = scan(text, index)
+    pieces = join_cut_labels(scan(text, index), index)
     generation, template_warnings = recognise(text, pieces, index)
     warnings = list(template_warnings)
     cells: list[Cell] = []

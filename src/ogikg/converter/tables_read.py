@@ -56,6 +56,13 @@ def read_cells(
                     if (row.head.line, row.head.end) >= text_end:
                         warnings.append(f"{row.spec.notation}: the text ends after the row label")
                         continue
+                    if any(char.isdigit() for char in row.continued):
+                        # "…舆情计1次 0次)": a figure may stand in the text run on from the label
+                        warnings.append(
+                            f"{row.spec.notation}: figures in the text after the row label; "
+                            "its cells are not read"
+                        )
+                        continue
                     # label (and unit) but not one value up to the next row: every cell is blank
                     # ("规章 | " with the closing pipe of an empty last cell, a dump or PDF text
                     # that drops empty cells)
@@ -73,6 +80,13 @@ def read_cells(
                 and not any(v.kind is Kind.VALUE for v in row.values)
             ):
                 continue  # a 表三 group heading followed by padding
+            if row.cut:
+                warnings.append(
+                    f"{row.spec.notation if row.spec else row.head.text if row.head else rows.table}: "
+                    "a figure right after an open bracket of the row label may be part of it; "
+                    "the row's cells are not read"
+                )
+                continue
             slots = row_slots(rows, row, previous)
             if not slots:
                 continue

@@ -41,6 +41,8 @@ class RowMaterial:
     unit: str | None = None  # unit printed in the row's unit column
     columns: tuple[CellSpec, ...] = ()  # the cells of the row, in printed order
     loose: bool = False  # some value is a token of running text, not a whole table cell
+    continued: str = ""  # text after the label that is the rest of it (see _continues_label)
+    cut: bool = False  # a value may be a digit of the label: it abuts the label's open bracket
 
 
 @dataclass(slots=True)
@@ -156,6 +158,10 @@ def _continues_label(head: Piece | None, text: Piece) -> bool:
     return opened > 0 or text.text.endswith((")", "）")) or text.text.startswith((")", "）", ",", "，"))
 
 
+def _unclosed(text: str) -> bool:
+    return text.count("(") + text.count("（") > text.count(")") + text.count("）")
+
+
 def read_rows(
     regions: list[list[Piece]], table: str, spec: FormSpec, units: tuple[str, ...]
 ) -> TableRows | None:
@@ -174,6 +180,7 @@ def read_rows(
     header_texts: list[Piece] = []
     applicant_order: list[str] = []
     open_row: RowMaterial | None = None
+    continued_end = (0, 0)  # where the text continuing the open row's label ends
     last_position = -1
     label_kind, text_kind, value_kind = Kind.LABEL, Kind.TEXT, Kind.VALUE
     for piece in pieces:
@@ -207,6 +214,8 @@ def read_rows(
                 header_texts.append(piece)
                 continue
             if open_row is not None and not open_row.values and _continues_label(open_row.head, piece):
+                open_row.continued += piece.text
+                continued_end = (piece.line, piece.end)
                 continue
             open_row = RowMaterial(table, None, piece, unit=piece.unit)
             result.rows.append(open_row)
@@ -216,6 +225,9 @@ def read_rows(
                     open_row.unit = piece.unit
                 if not piece.explicit:
                     open_row.loose = True
+                    # "(不同渠道和方式公开相同信息计1" + "条)" on the next line: the label's digit
+                    if not open_row.values and (piece.line, piece.start) == continued_end:
+                        open_row.cut = _unclosed(open_row.continued)
             open_row.values.append(piece)
     result.rows = [
         row for row in result.rows if row.spec is not None or any(v.kind is Kind.VALUE for v in row.values)

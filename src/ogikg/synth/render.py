@@ -58,10 +58,13 @@ class Rendering:
     layout: str = "pipe"
     traditional: bool = False
     encoding: str = "utf-8"
+    ruled: bool = True  # html: tables drawn with rules (border="1") or without any
 
     @property
     def name(self) -> str:
         parts = [self.layout]
+        if not self.ruled:
+            parts.append("unruled")
         if self.traditional:
             parts.append("traditional")
         if self.encoding != "utf-8":
@@ -214,7 +217,13 @@ def _html_cell(cell: GridCell, printed: dict[CellKey, str], rng: random.Random) 
     return f"<{tag}{spans}><p>{escaped}</p></{tag}>"
 
 
-def render_html(report: SynthReport, encoding: str, printed: dict[CellKey, str], rng: random.Random) -> str:
+def render_html(
+    report: SynthReport,
+    encoding: str,
+    printed: dict[CellKey, str],
+    rng: random.Random,
+    ruled: bool = True,
+) -> str:
     lines, tables = _body_lines(report, rng)
     by_placeholder = dict(tables)
     charset = {"gbk": "gbk", "gb18030": "gb18030"}.get(encoding, "utf-8")
@@ -231,7 +240,7 @@ def render_html(report: SynthReport, encoding: str, printed: dict[CellKey, str],
         if grid is None:
             parts.append(f"<p>{html.escape(line)}</p>")
             continue
-        parts.append('<table border="1" cellspacing="0">')
+        parts.append('<table border="1" cellspacing="0">' if ruled else '<table cellspacing="0">')
         for row in grid.rows:
             parts.append("<tr>" + "".join(_html_cell(c, printed, rng) for c in row) + "</tr>")
         parts.append("</table>")
@@ -317,7 +326,7 @@ def render(report: SynthReport, rendering: Rendering, rng: random.Random) -> tup
         data = render_docx(report, printed, rng, rendering.traditional)
     else:
         if rendering.layout == "html":
-            text = render_html(report, rendering.encoding, printed, rng)
+            text = render_html(report, rendering.encoding, printed, rng, rendering.ruled)
         else:
             text = render_text(report, rendering.layout, printed, rng)
         if rendering.traditional:

@@ -1,0 +1,234 @@
+"""Labels cut by the width of their cell, joined again.
+
+A table printed without rules and copied as text (a PDF whose tables have no lines, a page
+flattened by a crawler) wraps a long label inside its cell, and the row's numbers stand on one of
+its lines, often the middle one::
+
+    (二)部分公开(区分处
+    理的,只计这一情形,不 25 0 0 0 0 0 25
+    计其他情形)
+
+Scanned line by line, no line holds the label, so the row was lost, or worse, read as blank. Here
+the text at the start of consecutive lines is joined while it stays the beginning of a label of the
+catalogue, and kept only when it ends as a whole label: one label piece where the first fragment
+stands, the numbers after it where they were printed. Lines of numbers alone may stand between
+the fragments.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ogikg.converter.labels import LabelIndex, own_number
+from ogikg.converter.normalise import label_key
+from ogikg.converter.segment import Kind, Piece
+
+_MAX_FRAGMENTS = 12  # the longest label (38 characters) in a cell five characters wide: 8
+_MAX_NUMBER_LINES = 2  # lines of numbers alone between two fragments of one label
+
+
+_BEGINNINGS: dict[int, frozenset[str]] = {}
+
+
+def _beginnings(index: LabelIndex) -> frozenset[str]:
+    """Every proper beginning (two characters or more) of every label key."""
+    found = _BEGINNINGS.get(id(index))
+    if found is None:
+        found = _BEGINNINGS[id(index)] = frozenset(
+            key[:end] for key in index.entries for end in range(2, len(key))
+        )
+    return found
+
+
+def join_cut_labels(pieces: list[Piece], index: LabelIndex) -> list[Piece]:
+    """``pieces`` with every label cut over lines joined into one label piece."""
+    beginnings = _beginnings(index)
+    lines = _Lines(pieces)
+    dropped: set[int] = set()
+    replaced: dict[int, Piece] = {}
+    for number in range(len(lines.bounds)):
+        if not lines.may_hold_a_start(number, beginnings):
+            continue
+        fragments = lines.fragments(number)
+        for rank, fragment in enumerate(fragments):
+            if fragment.positions[0] in dropped or not _may_start(fragments, rank):
+                continue
+            for offset in _starts(pieces, fragment):
+                start = fragment.positions[offset:]
+                text = "".join(pieces[i].text for i in start)
+                joined = _join(text, fragment.line, lines.following(number, rank), beginnings, index)
+                if joined is None:
+                    continue
+                whole, used = joined
+                head, last = pieces[start[0]], pieces[start[-1]]
+                replaced[start[0]] = Piece(
+                    Kind.LABEL,
+                    whole,
+                    head.line,
+                    head.start,
+                    last.end,
+                    head.cell,
+                    entries=index.entries[label_key(whole)],
+                    number=own_number(whole),
+                )
+                dropped.update(start[1:])
+                dropped.update(position for part in used for position in part.positions)
+                break
+    if not replaced:
+        return pieces
+    return [replaced.get(i, piece) for i, piece in enumerate(pieces) if i not in dropped]
+
+
+class _Place(enum.Enum):
+    START = "start"  # the run of text a line starts with
+    AFTER_NUMBERS = "after numbers"  # the run after a line's numbers
+    MIDDLE = "middle"  # any other run: the text of another cell
+    NUMBERS = "numbers"  # a line of numbers alone (no text)
+
+
+@dataclass(frozen=True, slots=True)
+class _Fragment:
+    """A run of text and label pieces printed without a gap (positions in the list of pieces)."""
+
+    text: str
+    positions: tuple[int, ...]
+    line: int
+    place: _Place
+
+
+_TEXTUAL = (Kind.TEXT, Kind.LABEL)
+
+
+class _Lines:
+    """The pieces line by line; a line's fragments are worked out when first asked for, as most
+    lines (a row whose label is whole) never are."""
+
+    def __init__(self, pieces: list[Piece]) -> None:
+        self.pieces = pieces
+        numbers = [piece.line for piece in pieces]
+        previous = [0, *numbers]
+        starts = [i for i, line in enumerate(numbers) if line != previous[i]]
+        self.bounds = list(zip(starts, [*starts[1:], len(pieces)], strict=True)) if pieces else []
+        self._fragments: dict[int, list[_Fragment]] = {}
+
+    def may_hold_a_start(self, number: int, beginnings: frozenset[str]) -> bool:
+        """A quick test: the line's first or last piece, or a label on it, begins a label."""
+        first, end = self.bounds[number]
+        pieces = self.pieces
+        head, last = pieces[first], pieces[end - 1]
+        if head.kind is not Kind.VALUE and head.in_cell and label_key(head.text) in beginnings:
+            return True
+        if last.kind is Kind.VALUE:
+            return False  # a row that ends in its numbers: only its first piece may start a label
+        return any(
+            piece.kind is not Kind.VALUE and label_key(piece.text) in beginnings
+            for piece in pieces[first + 1 : end]
+            if piece.kind is Kind.LABEL or piece is last
+        )
+
+    def fragments(self, number: int) -> list[_Fragment]:
+        """The runs of text of a line, or a fragment without text for a line of numbers alone."""
+        found = self._fragments.get(number)
+        if found is None:
+            found = self._fragments[number] = _line_fragments(self.pieces, *self.bounds[number])
+        return found
+
+    def following(self, number: int, rank: int) -> Iterator[_Fragment]:
+        """The fragments after the one at ``rank`` of line ``number``, in text order."""
+        yield from self.fragments(number)[rank + 1 :]
+        for later in range(number + 1, len(self.bounds)):
+            yield from self.fragments(later)
+
+
+def _line_fragments(pieces: list[Piece], first: int, end: int) -> list[_Fragment]:
+    line = pieces[first].line
+    if all(pieces[i].kind is Kind.VALUE for i in range(first, end)):
+        return [_Fragment("", (), line, _Place.NUMBERS)]
+    found: list[_Fragment] = []
+    run: list[int] = []
+    after_numbers = False
+
+    def close() -> None:
+        if run:
+            place = _Place.MIDDLE if found else _Place.START
+            if after_numbers:
+                place = _Place.AFTER_NUMBERS
+            found.append(_Fragment("".join(pieces[i].text for i in run), tuple(run), line, place))
+            run.clear()
+
+    blocked = False  # an empty cell or a sentence: what follows does not start the line
+    for position in range(first, end):
+        piece = pieces[position]
+        if piece.kind is Kind.VALUE:
+            close()
+            after_numbers = True
+        elif piece.kind in _TEXTUAL and piece.in_cell:
+            if run and pieces[run[-1]].end != piece.start:
+                close()
+                after_numbers = False  # text after a gap is another cell's
+            if blocked and not run and not found:
+                found.append(_Fragment("", (), line, _Place.MIDDLE))  # holds the START place
+            run.append(position)
+        else:
+            close()
+            blocked = True
+    close()
+    return [fragment for fragment in found if fragment.positions]
+
+
+def _may_start(fragments: list[_Fragment], rank: int) -> bool:
+    """A cut label starts a line, or ends one after another cell's text (its block label's)."""
+    place = fragments[rank].place
+    return place is _Place.START or (place is _Place.MIDDLE and rank == len(fragments) - 1)
+
+
+def _starts(pieces: list[Piece], fragment: _Fragment) -> list[int]:
+    """Where in a run a cut label may start: at the run's start, or at a piece with an item number
+    of its own ("(六)其他1.申请人无正当理由…": a block label, then the row's)."""
+    positions = fragment.positions
+    return [0, *(k for k in range(1, len(positions)) if own_number(pieces[positions[k]].text) is not None)]
+
+
+def _join(
+    text: str, line: int, following: Iterator[_Fragment], beginnings: frozenset[str], index: LabelIndex
+) -> tuple[str, list[_Fragment]] | None:
+    """The longest whole label ``text`` (on ``line``) grows into with the ``following`` fragments
+    (at the start of the next lines or after their numbers), and those fragments; ``None`` when
+    it grows into none."""
+    if label_key(text) not in beginnings:
+        return None
+    used: list[_Fragment] = []
+    found: tuple[str, list[_Fragment]] | None = None
+    number_lines = 0
+    for fragment in following:
+        if fragment.line > line + 1 + number_lines or len(used) + 1 == _MAX_FRAGMENTS:
+            break
+        if fragment.place is _Place.NUMBERS:
+            number_lines += 1
+            if number_lines > _MAX_NUMBER_LINES:
+                break
+            continue
+        if fragment.place is _Place.MIDDLE:
+            break
+        text = _grown(text, fragment.text, beginnings, index)
+        used.append(fragment)
+        line, number_lines = fragment.line, 0
+        key = label_key(text)
+        if key in index.entries:
+            found = (text, list(used))
+        if key not in beginnings:
+            break
+    return found
+
+
+def _grown(text: str, fragment: str, beginnings: frozenset[str], index: LabelIndex) -> str:
+    """``text`` and the fragment after it; when a line holds the text of two cells ("果 (区分处理的,":
+    the end of a block label, then the next line of the row's label), only the part after the gap
+    goes on from ``text``."""
+    whole = text + fragment
+    _, gap, after = fragment.partition(" ")
+    if not gap or label_key(whole) in beginnings or label_key(whole) in index.entries:
+        return whole
+    return text + after.lstrip()

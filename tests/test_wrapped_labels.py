@@ -1,0 +1,139 @@
+"""Tables whose labels wrap inside their cell, as a PDF with unruled tables gives them as text: each
+label cut into lines, the row's numbers beside its middle line. Synthetic reports (their space-
+separated rendering, cut that way) must come back exactly; a row the reader cannot make whole is
+left unread with a warning, never read wrong.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from ogikg.converter.labels import label_index
+from ogikg.converter.pipeline import convert_bytes
+from ogikg.converter.segment import Kind, scan
+from ogikg.converter.segment_wrapped import join_cut_labels
+from ogikg.converter.tables import read_tables
+from ogikg.synth.population import population
+from ogikg.synth.render import Rendering, render
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from roundtrip import Tally, score
+
+# a row of a single-column label and its numbers, as the space-separated rendering prints it
+_ROW = re.compile(r"(?P<label>\S+) (?P<values>(?:\d+ )*\d+)")
+
+
+def wrap_labels(text: str, width: int) -> tuple[str, int]:
+    """Every row label longer than ``width`` cut into lines of ``width`` characters, the numbers
+    after the middle one (where a table without rules puts them); the rows cut."""
+    lines: list[str] = []
+    cut = 0
+    for line in text.split("\n"):
+        found = _ROW.fullmatch(line)
+        if found is None or len(found["label"]) <= width:
+            lines.append(line)
+            continue
+        label = found["label"]
+        parts = [label[start : start + width] for start in range(0, len(label), width)]
+        middle = (len(parts) - 1) // 2
+        parts[middle] += " " + found["values"]
+        lines.extend(parts)
+        cut += 1
+    return "\n".join(lines), cut
+
+
+def _reports(count: int, seed: int) -> list[tuple[str, bytes, dict]]:
+    rng = random.Random(seed)
+    rendered = []
+    for report in population(count, range(2014, 2025), rng):
+        if report.generation == "narrative":
+            continue
+        data, truth = render(report, Rendering("spaces"), rng)
+        rendered.append((report.generation, data, truth))
+    return rendered
+
+
+@pytest.mark.parametrize("width", [5, 8, 13])
+def test_labels_wrapped_in_their_cells_come_back_exactly(width: int) -> None:
+    total, cut_rows, failures = Tally(), 0, []
+    for number, (generation, data, truth) in enumerate(_reports(4, seed=width)):
+        text, cut = wrap_labels(data.decode("utf-8"), width)
+        cut_rows += cut
+        parsed = convert_bytes(f"wrapped-{number}-{generation}.txt", text.encode("utf-8"))
+        tally, found = score(parsed, truth, "spaces")
+        total.add(tally)
+        failures += [f"{number} {generation}: {failure}" for failure in found]
+    assert cut_rows > 100  # most rows of every form are cut
+    assert total.wrong == 0
+    assert failures == []
+    assert total.exact == total.recoverable > 1000
+
+
+def _old_report_text() -> str:
+    (report,) = [r for r in population(3, range(2015, 2016), random.Random(7)) if r.generation == "old"][:1]
+    data, _ = render(report, Rendering("spaces"), random.Random(1))
+    return data.decode("utf-8")
+
+
+def _replace_row(text: str, label_start: str, replacement: str) -> str:
+    lines = text.split("\n")
+    (position,) = [i for i, line in enumerate(lines) if line.startswith(label_start)]
+    lines[position] = replacement
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize(
+    ("indicator", "printed_label", "printed_row", "warning"),
+    [
+        # the label's own "计1", cut from its "条)", must not become the row's figure
+        (
+            "old.active.total",
+            "（一）主动公开政府信息数",
+            "(一)主动公开政府信息数(不同渠道和方式公开相同信息计1\n条\n条)",
+            "open bracket",
+        ),
+        # the value '0' ran into the label's text ("…计1次 0次)"): no value is not blank here
+        (
+            "old.response.hotspots",
+            "（一）回应公众关注热点或重大舆情数",
+            "(一)回应公众关注热点或重大舆情数(不同方式回应同一热点或舆情计1次 0次)",
+            "figures in the text",
+        ),
+    ],
+)
+def test_a_row_whose_label_runs_into_its_figures_is_not_read(
+    indicator: str, printed_label: str, printed_row: str, warning: str
+) -> None:
+    reading = read_tables(_replace_row(_old_report_text(), printed_label, printed_row))
+    assert [c for c in reading.cells if c.indicator == indicator] == []
+    assert any(indicator in w and warning in w for w in reading.warnings)
+
+
+def test_a_label_after_the_end_of_a_wrapped_block_label_on_its_line_is_joined_too() -> None:
+    """The block label's last line ("果") and the row label's first ("(二)部分公开(区") share a
+    line, as a table without rules gives two columns of wrapped labels."""
+    text = "\n".join(
+        [
+            "三、 (一)予以公开 8 0 0 0 0 0 8",
+            "本年",
+            "度办",
+            "理结",
+            "果 (二)部分公开(区",
+            "分处理的,只计这一",
+            "0 0 0 0 0 0 0",
+            "情形,不计其他情",
+            "形)",
+        ]
+    )
+    index = label_index()
+    labels = [(p.line, p.text) for p in join_cut_labels(scan(text, index), index) if p.kind is Kind.LABEL]
+    assert labels == [
+        (1, "(一)予以公开"),
+        (2, "本年度办理结果"),
+        (5, "(二)部分公开(区分处理的,只计这一情形,不计其他情形)"),
+    ]
