@@ -58,6 +58,36 @@ def test_printed_tables_without_rules_give_no_wrong_value() -> None:
     assert (total.exact, total.missing) == (1480, 178)
 
 
+@pytest.mark.parametrize(
+    ("number", "paper", "indicator", "truth"),
+    [
+        # "1.申请人…" and "2.申请人…" in a cell two characters wide: the second label runs over
+        # 21 lines, "2.申" beside the row's figures, then "请人", "逾期", … "开申请"
+        (46, "printed-0046.pdf 2021 A5 ×1.2 gbk", "2021.T3.other.overdueFee", [11, 0, 6, 0, 23, 0, 40]),
+        # "5." beside the figures, then the label one character a line
+        (
+            105,
+            "printed-0105.pdf 2019 A5 ×1.29 utf-8",
+            "2019.T3.notProcessed.confirmInfo",
+            [0, 0, 0, 0, 0, 18, 18],
+        ),
+    ],
+)
+def test_a_label_cell_taller_than_a_page_is_read(
+    number: int, paper: str, indicator: str, truth: list[int]
+) -> None:
+    """A label wrapped in a narrow cell runs on below the row's figures, past the page; the reader
+    before joining cut labels left these rows missing."""
+    from ogikg.converter.decode import decode
+    from ogikg.converter.pipeline import convert_document
+
+    require_program("chromium")
+    (report,) = evaluate_pdf.printed_reports(120, seed=1, only={number})
+    assert report.label == paper
+    parsed = convert_document(decode(report.name, report.pdf))
+    assert [cell.value for cell in parsed.cells if cell.indicator == indicator] == truth
+
+
 def _line(text: str, x1: float, top: float) -> object:
     from ogikg.converter.decode_pdf import _Item
 

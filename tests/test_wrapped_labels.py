@@ -58,7 +58,7 @@ def _reports(count: int, seed: int) -> list[tuple[str, bytes, dict]]:
     return rendered
 
 
-@pytest.mark.parametrize("width", [5, 8, 13])
+@pytest.mark.parametrize("width", [3, 5, 8, 13])
 def test_labels_wrapped_in_their_cells_come_back_exactly(width: int) -> None:
     total, cut_rows, failures = Tally(), 0, []
     for number, (generation, data, truth) in enumerate(_reports(4, seed=width)):

@@ -21,11 +21,10 @@ import enum
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ogikg.converter.labels import LabelIndex, own_number
+from ogikg.converter.labels import NUMBERING_BEFORE, LabelIndex, own_number
 from ogikg.converter.normalise import label_key
 from ogikg.converter.segment import Kind, Piece
 
-_MAX_FRAGMENTS = 12  # the longest label (38 characters) in a cell five characters wide: 8
 _MAX_NUMBER_LINES = 2  # lines of numbers alone between two fragments of one label
 
 
@@ -33,11 +32,12 @@ _BEGINNINGS: dict[int, frozenset[str]] = {}
 
 
 def _beginnings(index: LabelIndex) -> frozenset[str]:
-    """Every proper beginning (two characters or more) of every label key."""
+    """Every proper beginning of every label key (one character too: a label cut in a cell one
+    character wide)."""
     found = _BEGINNINGS.get(id(index))
     if found is None:
         found = _BEGINNINGS[id(index)] = frozenset(
-            key[:end] for key in index.entries for end in range(2, len(key))
+            key[:end] for key in index.entries for end in range(1, len(key))
         )
     return found
 
@@ -45,12 +45,10 @@ def _beginnings(index: LabelIndex) -> frozenset[str]:
 def join_cut_labels(pieces: list[Piece], index: LabelIndex) -> list[Piece]:
     """``pieces`` with every label cut over lines joined into one label piece."""
     beginnings = _beginnings(index)
-    lines = _Lines(pieces)
+    lines = _Lines(pieces, beginnings)
     dropped: set[int] = set()
     replaced: dict[int, Piece] = {}
-    for number in range(len(lines.bounds)):
-        if not lines.may_hold_a_start(number, beginnings):
-            continue
+    for number in lines.candidates:
         fragments = lines.fragments(number)
         for rank, fragment in enumerate(fragments):
             if fragment.positions[0] in dropped or not _may_start(fragments, rank):
@@ -105,28 +103,34 @@ class _Lines:
     """The pieces line by line; a line's fragments are worked out when first asked for, as most
     lines (a row whose label is whole) never are."""
 
-    def __init__(self, pieces: list[Piece]) -> None:
+    def __init__(self, pieces: list[Piece], beginnings: frozenset[str]) -> None:
         self.pieces = pieces
-        numbers = [piece.line for piece in pieces]
-        previous = [0, *numbers]
-        starts = [i for i, line in enumerate(numbers) if line != previous[i]]
-        self.bounds = list(zip(starts, [*starts[1:], len(pieces)], strict=True)) if pieces else []
+        self.bounds: list[tuple[int, int]] = []
+        self.candidates: list[int] = []  # the lines that may hold the start of a cut label
         self._fragments: dict[int, list[_Fragment]] = {}
+        # One pass: a line is a candidate when its first piece or a text piece on it begins a
+        # label, or a label does and the line does not end in numbers (a label cut at its end).
+        first, begins, label_begins = 0, False, False
+        for position, piece in enumerate(pieces):
+            if position and piece.line != pieces[position - 1].line:
+                self._close(
+                    first, position, begins or (label_begins and pieces[position - 1].kind is not Kind.VALUE)
+                )
+                first, begins, label_begins = position, False, False
+            kind = piece.kind
+            if kind is Kind.VALUE or begins or not piece.in_cell:
+                continue
+            if kind is Kind.TEXT or position == first:
+                begins = _begins(piece.text, beginnings)
+            elif kind is Kind.LABEL and not label_begins:
+                label_begins = _begins(piece.text, beginnings)
+        if pieces:
+            self._close(first, len(pieces), begins or (label_begins and pieces[-1].kind is not Kind.VALUE))
 
-    def may_hold_a_start(self, number: int, beginnings: frozenset[str]) -> bool:
-        """A quick test: the line's first or last piece, or a label on it, begins a label."""
-        first, end = self.bounds[number]
-        pieces = self.pieces
-        head, last = pieces[first], pieces[end - 1]
-        if head.kind is not Kind.VALUE and head.in_cell and label_key(head.text) in beginnings:
-            return True
-        if last.kind is Kind.VALUE:
-            return False  # a row that ends in its numbers: only its first piece may start a label
-        return any(
-            piece.kind is not Kind.VALUE and label_key(piece.text) in beginnings
-            for piece in pieces[first + 1 : end]
-            if piece.kind is Kind.LABEL or piece is last
-        )
+    def _close(self, first: int, end: int, candidate: bool) -> None:
+        if candidate:
+            self.candidates.append(len(self.bounds))
+        self.bounds.append((first, end))
 
     def fragments(self, number: int) -> list[_Fragment]:
         """The runs of text of a line, or a fragment without text for a line of numbers alone."""
@@ -178,10 +182,21 @@ def _line_fragments(pieces: list[Piece], first: int, end: int) -> list[_Fragment
     return [fragment for fragment in found if fragment.positions]
 
 
+def _begins(text: str, beginnings: frozenset[str]) -> bool:
+    """Whether a cut label may start with ``text``: two characters or more of a label, or fewer
+    after an item number ("2.申", "5." in a cell too narrow for more)."""
+    if NUMBERING_BEFORE.fullmatch(text.strip()):
+        return True  # an item number alone
+    key = label_key(text)
+    if len(key) >= 2:
+        return key in beginnings
+    return key in beginnings and own_number(text) is not None
+
+
 def _may_start(fragments: list[_Fragment], rank: int) -> bool:
-    """A cut label starts a line, or ends one after another cell's text (its block label's)."""
-    place = fragments[rank].place
-    return place is _Place.START or (place is _Place.MIDDLE and rank == len(fragments) - 1)
+    """A cut label starts a line or follows another cell's text (its block label's), the row's
+    numbers after it or not: not after the numbers, where its own continuation stands."""
+    return fragments[rank].place is not _Place.AFTER_NUMBERS
 
 
 def _starts(pieces: list[Piece], fragment: _Fragment) -> list[int]:
@@ -197,13 +212,13 @@ def _join(
     """The longest whole label ``text`` (on ``line``) grows into with the ``following`` fragments
     (at the start of the next lines or after their numbers), and those fragments; ``None`` when
     it grows into none."""
-    if label_key(text) not in beginnings:
+    if not _begins(text, beginnings):
         return None
     used: list[_Fragment] = []
     found: tuple[str, list[_Fragment]] | None = None
     number_lines = 0
     for fragment in following:
-        if fragment.line > line + 1 + number_lines or len(used) + 1 == _MAX_FRAGMENTS:
+        if fragment.line > line + 1 + number_lines:
             break
         if fragment.place is _Place.NUMBERS:
             number_lines += 1
@@ -218,9 +233,15 @@ def _join(
         key = label_key(text)
         if key in index.entries:
             found = (text, list(used))
+        elif key + ")" in index.entries and _unclosed(text):
+            found = (text + ")", list(used))  # its closing bracket alone on a line: not a piece
         if key not in beginnings:
             break
     return found
+
+
+def _unclosed(text: str) -> bool:
+    return sum(map(text.count, "(（")) > sum(map(text.count, ")）"))
 
 
 def _grown(text: str, fragment: str, beginnings: frozenset[str], index: LabelIndex) -> str:

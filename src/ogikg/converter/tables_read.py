@@ -47,7 +47,8 @@ def read_cells(
         table_plans: list[RowPlan] = []
         previous: RowMaterial | None = None
         seen: set[str] = set()
-        for row in _dedupe(rows.rows, warnings):
+        printed = _dedupe(rows.rows, warnings)
+        for number, row in enumerate(printed):
             if row.spec is not None and not row.spec.cells:
                 previous = row
                 continue  # a heading (old-form section) prints no cells of its own
@@ -55,6 +56,12 @@ def read_cells(
                 if row.spec.cells and _prints_cells(row.spec.notation) and row.head is not None:
                     if (row.head.line, row.head.end) >= text_end:
                         warnings.append(f"{row.spec.notation}: the text ends after the row label")
+                        continue
+                    if _numbers_beside(printed, number):
+                        warnings.append(
+                            f"{row.spec.notation}: a row the form does not have holds figures on the "
+                            "line next to its label; its cells are not read"
+                        )
                         continue
                     if any(char.isdigit() for char in row.continued):
                         # "…舆情计1次 0次)": a figure may stand in the text run on from the label
@@ -113,6 +120,22 @@ def read_cells(
     order = _form_order(spec.generation)
     cells.sort(key=lambda c: order.get((c.indicator, c.applicant), len(order)))
     return cells, extra
+
+
+def _numbers_beside(rows: list[RowMaterial], number: int) -> bool:
+    """Whether the row before or after a row without figures is one the form does not have, with
+    figures on the line next to the row's label: in a table without rules these may be its own
+    ("(七)" and its figures, "总计" on the next line)."""
+    head = rows[number].head
+    if head is None:
+        return False
+    for neighbour in rows[max(0, number - 1) : number + 2]:
+        if neighbour.spec is not None or neighbour.head is None:
+            continue
+        lines = {piece.line for piece in neighbour.values if piece.kind is Kind.VALUE}
+        if lines & {head.line - 1, head.line, head.line + 1}:
+            return True
+    return False
 
 
 @functools.lru_cache(maxsize=512)
