@@ -137,3 +137,20 @@ def test_a_label_after_the_end_of_a_wrapped_block_label_on_its_line_is_joined_to
         (2, "本年度办理结果"),
         (5, "(二)部分公开(区分处理的,只计这一情形,不计其他情形)"),
     ]
+
+
+def test_a_label_without_figures_beside_a_row_of_figures_the_form_lacks_is_not_read_as_blank() -> None:
+    """ "(七)" with a garbled character and the figures, "总计" on the next line: the figures may be
+    the label's, so "总计" is not read as blank; the row of figures then stands where the form's
+    total is missing and is read as it (a misprinted label)."""
+    (report,) = [r for r in population(2, range(2022, 2023), random.Random(5)) if r.generation == "2021"][:1]
+    data, _ = render(report, Rendering("spaces"), random.Random(1))
+    lines = data.decode("utf-8").split("\n")
+    (position,) = [i for i, line in enumerate(lines) if line.startswith("（七）总计 ")]
+    figures = [int(word) for word in lines[position].split()[1:]]
+    lines[position] = lines[position].replace("（七）总计", "（七）□") + "\n总计"
+    reading = read_tables("\n".join(lines))
+    total = [c for c in reading.cells if c.indicator == "2021.T3.totalProcessed"]
+    assert [c.value for c in total] == figures and len(figures) == 7
+    assert any("2021.T3.totalProcessed" in w and "figures on the line next to" in w for w in reading.warnings)
+    assert any("read as 2021.T3.totalProcessed (misprinted label)" in w for w in reading.warnings)
