@@ -114,29 +114,73 @@ def test_a_row_whose_label_runs_into_its_figures_is_not_read(
     assert any(indicator in w and warning in w for w in reading.warnings)
 
 
+def _labels(*lines: str) -> list[tuple[int, str]]:
+    index = label_index()
+    pieces = join_cut_labels(scan("\n".join(lines), index), index)
+    return [(p.line, p.text) for p in pieces if p.kind is Kind.LABEL]
+
+
 def test_a_label_after_the_end_of_a_wrapped_block_label_on_its_line_is_joined_too() -> None:
     """The block label's last line ("果") and the row label's first ("(二)部分公开(区") share a
-    line, as a table without rules gives two columns of wrapped labels."""
-    text = "\n".join(
-        [
-            "三、 (一)予以公开 8 0 0 0 0 0 8",
-            "本年",
-            "度办",
-            "理结",
-            "果 (二)部分公开(区",
-            "分处理的,只计这一",
-            "0 0 0 0 0 0 0",
-            "情形,不计其他情",
-            "形)",
-        ]
-    )
-    index = label_index()
-    labels = [(p.line, p.text) for p in join_cut_labels(scan(text, index), index) if p.kind is Kind.LABEL]
-    assert labels == [
+    line, as a table without rules gives two columns of wrapped labels; "果" stays a piece."""
+    lines = [
+        "三、 (一)予以公开 8 0 0 0 0 0 8",
+        "本年",
+        "度办",
+        "理结",
+        "果 (二)部分公开(区",
+        "分处理的,只计这一",
+        "0 0 0 0 0 0 0",
+        "情形,不计其他情",
+        "形)",
+    ]
+    assert _labels(*lines) == [
         (1, "(一)予以公开"),
         (2, "本年度办理结果"),
         (5, "(二)部分公开(区分处理的,只计这一情形,不计其他情形)"),
     ]
+    index = label_index()
+    texts = [
+        (p.line, p.text) for p in join_cut_labels(scan("\n".join(lines), index), index) if p.kind is Kind.TEXT
+    ]
+    assert texts == [(1, "三、")]  # "三、" begins no label alone; 本年…果 became the block label
+    # The other column's "办理" goes with the fragment: kept, it would stand as a row between the
+    # label and its figures, and they would be read as that row's.
+    assert [
+        (p.kind, p.text)
+        for p in join_cut_labels(
+            scan("(二)部分公开(区\n办理 分处理的,只计这一情形,不计其他情形) 0 0", index), index
+        )
+    ] == [
+        (Kind.LABEL, "(二)部分公开(区分处理的,只计这一情形,不计其他情形)"),
+        (Kind.VALUE, "0"),
+        (Kind.VALUE, "0"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("lines", "labels"),
+    [
+        # a block label glued to the row label: the row's label starts at its own item number
+        (
+            ["(六)其他1.申请人无正当理由逾期不补正、行政机关不再", "4 0 0 0 1 0 5", "处理其政府信息公开申请"],
+            [(1, "(六)其他"), (1, "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请")],
+        ),
+        # a label after another cell's text, the row's figures on its first line
+        (
+            ["予公开 2.其他 2 0 0 0 35 0 37", "法律行政法规禁止公开"],
+            [(1, "2.其他法律行政法规禁止公开")],
+        ),
+        # an item number alone, full-width as printed, then the label on the next line
+        (["（七） 57 33 34 17 77 2 220", "总计"], [(1, "（七）总计")]),
+        # an item number alone is not glued to the next row's label
+        (["3. 0 2 0 3 0 0 5", "(七)总计 57 33 34 17 77 2 220"], [(2, "(七)总计")]),
+        # fragments lines apart are not one label
+        (["(二)部分公开(区分处理的,", "", "", "只计这一情形,不计其他情形) 0 0"], [(1, "(二)部分公开")]),
+    ],
+)
+def test_which_fragments_make_one_label(lines: list[str], labels: list[tuple[int, str]]) -> None:
+    assert _labels(*lines) == labels
 
 
 def test_a_label_without_figures_beside_a_row_of_figures_the_form_lacks_is_not_read_as_blank() -> None:

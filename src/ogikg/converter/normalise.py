@@ -286,6 +286,16 @@ _WHITESPACE = re.compile(r"\s+")
 _TRAILING_PUNCTUATION = re.compile(r"[:,。.]+$")
 
 
+def has_unclosed_bracket(text: str) -> bool:
+    """More opening than closing round brackets, of either width: the text was cut inside them."""
+    return text.count("(") + text.count("（") > text.count(")") + text.count("）")
+
+
+def to_halfwidth(text: str) -> str:
+    """Full-width letters, digits and punctuation as their half-width forms."""
+    return text.translate(_WIDTH_TABLE)
+
+
 @functools.lru_cache(maxsize=16384)
 def label_key(label: str) -> str:
     """The key a printed label is matched on: simplified, unnumbered, no spaces, quotes or variants.

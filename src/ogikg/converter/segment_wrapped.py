@@ -22,10 +22,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ogikg.converter.labels import NUMBERING_BEFORE, LabelIndex, own_number
-from ogikg.converter.normalise import label_key
+from ogikg.converter.normalise import has_unclosed_bracket, label_key, to_halfwidth
 from ogikg.converter.segment import Kind, Piece
 
 _MAX_NUMBER_LINES = 2  # lines of numbers alone between two fragments of one label
+_LONGEST_NUMBER = 8  # characters of an item number printed alone: "( 十二 ) "
 
 
 _BEGINNINGS: dict[int, frozenset[str]] = {}
@@ -51,7 +52,7 @@ def join_cut_labels(pieces: list[Piece], index: LabelIndex) -> list[Piece]:
     for number in lines.candidates:
         fragments = lines.fragments(number)
         for rank, fragment in enumerate(fragments):
-            if fragment.positions[0] in dropped or not _may_start(fragments, rank):
+            if not fragment.positions or fragment.positions[0] in dropped or not _may_start(fragments, rank):
                 continue
             for offset in _starts(pieces, fragment):
                 start = fragment.positions[offset:]
@@ -72,6 +73,8 @@ def join_cut_labels(pieces: list[Piece], index: LabelIndex) -> list[Piece]:
                     number=own_number(whole),
                 )
                 dropped.update(start[1:])
+                # The other cell's text before a gap ("果" of "果 分处理的,…", the end of a block
+                # label) goes too: kept, it would stand as a row between the label and its figures.
                 dropped.update(position for part in used for position in part.positions)
                 break
     if not replaced:
@@ -82,7 +85,7 @@ def join_cut_labels(pieces: list[Piece], index: LabelIndex) -> list[Piece]:
 class _Place(enum.Enum):
     START = "start"  # the run of text a line starts with
     AFTER_NUMBERS = "after numbers"  # the run after a line's numbers
-    MIDDLE = "middle"  # any other run: the text of another cell
+    MIDDLE = "middle"  # any other run: another cell's text, which may start a label but not go on one
     NUMBERS = "numbers"  # a line of numbers alone (no text)
 
 
@@ -109,15 +112,23 @@ class _Lines:
         self.candidates: list[int] = []  # the lines that may hold the start of a cut label
         self._fragments: dict[int, list[_Fragment]] = {}
         # One pass: a line is a candidate when its first piece or a text piece on it begins a
-        # label, or a label does and the line does not end in numbers (a label cut at its end).
-        first, begins, label_begins = 0, False, False
+        # label, or a label on it does and the line does not end in figures, or it does and the
+        # next line starts with text (its continuation); a row of a table with cells, its label
+        # whole and the next row's label after it, is none. Lines of figures alone never are.
+        first, begins, label_begins, pending = 0, False, False, False
         for position, piece in enumerate(pieces):
             if position and piece.line != pieces[position - 1].line:
-                self._close(
-                    first, position, begins or (label_begins and pieces[position - 1].kind is not Kind.VALUE)
-                )
+                ends_in_figures = pieces[position - 1].kind is Kind.VALUE
+                self._close(first, position, begins or (label_begins and not ends_in_figures))
+                pending = label_begins and ends_in_figures and not begins
                 first, begins, label_begins = position, False, False
+            elif pending and position != first:
+                pending = False
             kind = piece.kind
+            if pending:
+                if kind is Kind.TEXT and piece.in_cell:
+                    self.candidates.append(len(self.bounds) - 1)
+                pending = False
             if kind is Kind.VALUE or begins or not piece.in_cell:
                 continue
             if kind is Kind.TEXT or position == first:
@@ -125,7 +136,8 @@ class _Lines:
             elif kind is Kind.LABEL and not label_begins:
                 label_begins = _begins(piece.text, beginnings)
         if pieces:
-            self._close(first, len(pieces), begins or (label_begins and pieces[-1].kind is not Kind.VALUE))
+            ends_in_figures = pieces[-1].kind is Kind.VALUE
+            self._close(first, len(pieces), begins or (label_begins and not ends_in_figures))
 
     def _close(self, first: int, end: int, candidate: bool) -> None:
         if candidate:
@@ -185,7 +197,7 @@ def _line_fragments(pieces: list[Piece], first: int, end: int) -> list[_Fragment
 def _begins(text: str, beginnings: frozenset[str]) -> bool:
     """Whether a cut label may start with ``text``: two characters or more of a label, or fewer
     after an item number ("2.申", "5." in a cell too narrow for more)."""
-    if NUMBERING_BEFORE.fullmatch(text.strip()):
+    if len(text) <= _LONGEST_NUMBER and NUMBERING_BEFORE.fullmatch(to_halfwidth(text).strip()):
         return True  # an item number alone
     key = label_key(text)
     if len(key) >= 2:
@@ -225,23 +237,20 @@ def _join(
             if number_lines > _MAX_NUMBER_LINES:
                 break
             continue
-        if fragment.place is _Place.MIDDLE:
-            break
+        if fragment.place is _Place.MIDDLE or own_number(fragment.text) is not None:
+            break  # another cell's text, or the next row's label ("3." then "(七)总计")
         text = _grown(text, fragment.text, beginnings, index)
         used.append(fragment)
         line, number_lines = fragment.line, 0
         key = label_key(text)
         if key in index.entries:
             found = (text, list(used))
-        elif key + ")" in index.entries and _unclosed(text):
-            found = (text + ")", list(used))  # its closing bracket alone on a line: not a piece
+        elif key + ")" in index.entries and has_unclosed_bracket(text):
+            # the closing bracket was not found: alone on its line, the scanner keeps no piece
+            found = (text + ")", list(used))
         if key not in beginnings:
             break
     return found
-
-
-def _unclosed(text: str) -> bool:
-    return sum(map(text.count, "(（")) > sum(map(text.count, ")）"))
 
 
 def _grown(text: str, fragment: str, beginnings: frozenset[str], index: LabelIndex) -> str:

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from ogikg.converter.labels import LabelEntry, Role
+from ogikg.converter.normalise import has_unclosed_bracket
 from ogikg.converter.segment import Kind, Piece
 from ogikg.converter.tables_spec import CellSpec, FormSpec, RowSpec
 
@@ -154,12 +155,11 @@ def _continues_label(head: Piece | None, text: Piece) -> bool:
         return False
     if head.in_cell and text.in_cell and (head.line, head.cell) == (text.line, text.cell):
         return True
-    opened = head.text.count("(") + head.text.count("（") - head.text.count(")") - head.text.count("）")
-    return opened > 0 or text.text.endswith((")", "）")) or text.text.startswith((")", "）", ",", "，"))
-
-
-def _unclosed(text: str) -> bool:
-    return text.count("(") + text.count("（") > text.count(")") + text.count("）")
+    return (
+        has_unclosed_bracket(head.text)
+        or text.text.endswith((")", "）"))
+        or text.text.startswith((")", "）", ",", "，"))
+    )
 
 
 def read_rows(
@@ -227,7 +227,7 @@ def read_rows(
                     open_row.loose = True
                     # "(不同渠道和方式公开相同信息计1" + "条)" on the next line: the label's digit
                     if not open_row.values and (piece.line, piece.start) == continued_end:
-                        open_row.cut = _unclosed(open_row.continued)
+                        open_row.cut = has_unclosed_bracket(open_row.continued)
             open_row.values.append(piece)
     result.rows = [
         row for row in result.rows if row.spec is not None or any(v.kind is Kind.VALUE for v in row.values)

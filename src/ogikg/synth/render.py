@@ -58,12 +58,12 @@ class Rendering:
     layout: str = "pipe"
     traditional: bool = False
     encoding: str = "utf-8"
-    ruled: bool = True  # html: tables drawn with rules (border="1") or without any
+    ruled: bool = True  # html only: tables drawn with rules (border="1") or without any
 
     @property
     def name(self) -> str:
         parts = [self.layout]
-        if not self.ruled:
+        if not self.ruled and self.layout == "html":  # the other layouts draw no rules
             parts.append("unruled")
         if self.traditional:
             parts.append("traditional")
