@@ -8,8 +8,8 @@ embedded store; the reports are of twelve years, so they fall into twelve shards
 from __future__ import annotations
 
 import gzip
-import shutil
 import subprocess
+from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from ogikg.server.dump_statistics import ShardCounts, count_quads, merge
 from ogikg.server.dumps import NQUADS, TRIG, read_manifest, regenerate_dumps, store_statistics
 from ogikg.store.embedded import EmbeddedStore
 from report_factory import cell_iri, make_report, write_output
+from shared import require_program
 
 YEARS = range(2012, 2024)
 OGI = iris.VOCAB
@@ -42,9 +43,10 @@ def _reports(changed_year: int | None = None) -> list[ParsedReport]:
     ]
 
 
-def _dataset(path: Path, rdf_format: ox.RdfFormat) -> set[ox.Quad]:
+def _dataset(path: Path, rdf_format: ox.RdfFormat) -> Counter[ox.Quad]:
+    """The quads of a dump, each as often as it is written (a member joined twice shows)."""
     with gzip.open(path, "rb") as stream:
-        return set(ox.parse(stream, format=rdf_format))
+        return Counter(ox.parse(stream, format=rdf_format))
 
 
 def _members(dumps: Path) -> dict[str, int]:
@@ -52,9 +54,9 @@ def _members(dumps: Path) -> dict[str, int]:
     return {path.name: path.stat().st_mtime_ns for path in (dumps / SHARDS_DIR).glob("[0-9]*.nq.gz")}
 
 
-def _store_quads(store_dir: Path) -> set[ox.Quad]:
+def _store_quads(store_dir: Path) -> Counter[ox.Quad]:
     with EmbeddedStore(store_dir, read_only=True) as store:
-        return set(store.oxigraph.quads_for_pattern(None, None, None))
+        return Counter(store.oxigraph.quads_for_pattern(None, None, None))
 
 
 def _graphs(store_dir: Path) -> list[str]:
@@ -138,6 +140,31 @@ def test_a_load_that_changes_nothing_still_brings_dumps_up_to_date_after_another
     assert added in _dataset(dumps / NQUADS, ox.RdfFormat.N_QUADS)
 
 
+def test_dumps_that_failed_half_way_are_written_by_the_next_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The shards are brought up to date before the dump files are joined; a run stopped between
+    the two must not leave the old dumps looking current."""
+    from ogikg.server import dumps as dumps_module
+
+    out, store_dir, dumps = tmp_path / "out", tmp_path / "data" / "store", tmp_path / "data" / "dumps"
+    ids = write_output(out, _reports()[:2])
+    load_output(out, str(store_dir))
+    with EmbeddedStore(store_dir) as store:
+        added = _insert_note(store, ids[2012])
+
+    def disk_full(*_: object) -> None:
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(dumps_module, "_joined", disk_full)
+    with pytest.raises(OSError):
+        load_output(out, str(store_dir))
+    monkeypatch.undo()
+    assert added not in _dataset(dumps / NQUADS, ox.RdfFormat.N_QUADS)
+    assert len(load_output(out, str(store_dir)).dumps) == 3
+    assert added in _dataset(dumps / NQUADS, ox.RdfFormat.N_QUADS)
+
+
 def test_a_load_leaves_the_mark_of_untracked_writes_alone(tmp_path: Path) -> None:
     out, store_dir = tmp_path / "out", tmp_path / "data" / "store"
     write_output(out, _reports()[:2])
@@ -152,15 +179,13 @@ def test_a_load_leaves_the_mark_of_untracked_writes_alone(tmp_path: Path) -> Non
 
 
 def test_the_joined_dump_reads_whole_with_the_system_gzip(tmp_path: Path) -> None:
-    gzip_program = shutil.which("gzip")
-    if gzip_program is None:
-        pytest.skip("no gzip program")
+    gzip_program = require_program("gzip")
     out, store_dir, dumps = tmp_path / "out", tmp_path / "data" / "store", tmp_path / "data" / "dumps"
     write_output(out, _reports())
     load_output(out, str(store_dir))
     assert len(_members(dumps)) == len(YEARS)
     text = subprocess.run([gzip_program, "-dc", str(dumps / NQUADS)], capture_output=True, check=True).stdout
-    assert set(ox.parse(text, format=ox.RdfFormat.N_QUADS)) == _store_quads(store_dir)
+    assert Counter(ox.parse(text, format=ox.RdfFormat.N_QUADS)) == _store_quads(store_dir)
 
 
 # -- the figures, added up -----------------------------------------------------------------------
@@ -245,3 +270,12 @@ def test_a_report_graph_and_its_quality_graph_share_a_shard_of_their_year() -> N
         iris.report_tail(base + "id/report/330100-ab/2021/cell/2021.T3.granted.naturalPerson")
         == "330100-ab/2021"
     )
+    # 100 reports of a year with their quality graphs (200 graphs): four shards, every one used,
+    # each report's two graphs in one of them
+    many = {
+        kind: [f"{base}graph/{kind}/330100-{number:03d}/2021" for number in range(100)]
+        for kind in ("report", "quality")
+    }
+    names = dump_shards.shard_names(many["report"] + many["quality"])
+    assert {names[graph] for graph in many["report"]} == {f"2021-4-{n:04d}" for n in range(4)}
+    assert all(names[r] == names[q] for r, q in zip(many["report"], many["quality"], strict=True))

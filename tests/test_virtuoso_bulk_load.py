@@ -70,6 +70,9 @@ def _store_quads(store_dir: Path) -> Counter[QuadKey]:
     with EmbeddedStore(store_dir, read_only=True) as store:
         quads = list(store.oxigraph.quads_for_pattern(None, None, None))
     assert all(isinstance(quad.graph_name, ox.NamedNode) for quad in quads)  # all in named graphs
+    # Blank nodes are compared by kind: exact while there is one (the dataset's dct:temporal).
+    blank = {term for quad in quads for term in (quad.subject, quad.object) if isinstance(term, ox.BlankNode)}
+    assert len(blank) == 1
     return Counter(
         (
             _store_term(quad.subject),

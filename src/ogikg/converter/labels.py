@@ -58,6 +58,7 @@ class LabelIndex:
     units: tuple[str, ...]  # unit notations, longest first
     count_units: tuple[str, ...]  # units of the indicators that count (件, 条 …), longest first
     export_fields: dict[str, frozenset[str]]  # JSON export field name → the generations using it
+    beginnings: frozenset[str]  # every proper beginning of every key (a label cut over lines)
 
     def lookup(self, text: str) -> tuple[LabelEntry, ...]:
         return self.entries.get(label_key(text), ())
@@ -280,6 +281,7 @@ def label_index() -> LabelIndex:
         units=tuple(units),
         count_units=tuple(count_units),
         export_fields={name: frozenset(found) for name, found in export_fields.items()},
+        beginnings=frozenset(key[:end] for key in frozen for end in range(1, len(key))),
     )
 
 

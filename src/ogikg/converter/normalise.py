@@ -305,7 +305,7 @@ def label_key(label: str) -> str:
     stop is dropped; ``其它``/``其他`` are *not* unified. Characters are simplified one by one with
     the t2s character table (labels are too short for ``is_traditional`` to judge reliably).
     """
-    text = label.translate(_WIDTH_TABLE)
+    text = to_halfwidth(label)
     if _TONE_PROBE.search(text):
         text = _PINYIN_READING.sub("", text)
     text = text.translate(_traditional_characters()[1])

@@ -29,30 +29,22 @@ _MAX_NUMBER_LINES = 2  # lines of numbers alone between two fragments of one lab
 _LONGEST_NUMBER = 8  # characters of an item number printed alone: "( 十二 ) "
 
 
-_BEGINNINGS: dict[int, frozenset[str]] = {}
-
-
-def _beginnings(index: LabelIndex) -> frozenset[str]:
-    """Every proper beginning of every label key (one character too: a label cut in a cell one
-    character wide)."""
-    found = _BEGINNINGS.get(id(index))
-    if found is None:
-        found = _BEGINNINGS[id(index)] = frozenset(
-            key[:end] for key in index.entries for end in range(1, len(key))
-        )
-    return found
-
-
 def join_cut_labels(pieces: list[Piece], index: LabelIndex) -> list[Piece]:
     """``pieces`` with every label cut over lines joined into one label piece."""
-    beginnings = _beginnings(index)
+    beginnings = index.beginnings  # one character too: a label cut in a cell one character wide
     lines = _Lines(pieces, beginnings)
     dropped: set[int] = set()
     replaced: dict[int, Piece] = {}
     for number in lines.candidates:
         fragments = lines.fragments(number)
         for rank, fragment in enumerate(fragments):
-            if not fragment.positions or fragment.positions[0] in dropped or not _may_start(fragments, rank):
+            # A cut label starts a line or follows another cell's text (its block label's), not the
+            # line's figures: what stands there goes on a label from the line above.
+            if (
+                not fragment.positions
+                or fragment.positions[0] in dropped
+                or fragment.place is _Place.AFTER_NUMBERS
+            ):
                 continue
             for offset in _starts(pieces, fragment):
                 start = fragment.positions[offset:]
@@ -122,8 +114,6 @@ class _Lines:
                 self._close(first, position, begins or (label_begins and not ends_in_figures))
                 pending = label_begins and ends_in_figures and not begins
                 first, begins, label_begins = position, False, False
-            elif pending and position != first:
-                pending = False
             kind = piece.kind
             if pending:
                 if kind is Kind.TEXT and piece.in_cell:
@@ -166,15 +156,16 @@ def _line_fragments(pieces: list[Piece], first: int, end: int) -> list[_Fragment
     run: list[int] = []
     after_numbers = False
 
+    blocked = False  # an empty cell or a sentence: what follows does not start the line
+
     def close() -> None:
         if run:
-            place = _Place.MIDDLE if found else _Place.START
+            place = _Place.MIDDLE if found or blocked else _Place.START
             if after_numbers:
                 place = _Place.AFTER_NUMBERS
             found.append(_Fragment("".join(pieces[i].text for i in run), tuple(run), line, place))
             run.clear()
 
-    blocked = False  # an empty cell or a sentence: what follows does not start the line
     for position in range(first, end):
         piece = pieces[position]
         if piece.kind is Kind.VALUE:
@@ -184,14 +175,12 @@ def _line_fragments(pieces: list[Piece], first: int, end: int) -> list[_Fragment
             if run and pieces[run[-1]].end != piece.start:
                 close()
                 after_numbers = False  # text after a gap is another cell's
-            if blocked and not run and not found:
-                found.append(_Fragment("", (), line, _Place.MIDDLE))  # holds the START place
             run.append(position)
         else:
             close()
             blocked = True
     close()
-    return [fragment for fragment in found if fragment.positions]
+    return found
 
 
 def _begins(text: str, beginnings: frozenset[str]) -> bool:
@@ -203,12 +192,6 @@ def _begins(text: str, beginnings: frozenset[str]) -> bool:
     if len(key) >= 2:
         return key in beginnings
     return key in beginnings and own_number(text) is not None
-
-
-def _may_start(fragments: list[_Fragment], rank: int) -> bool:
-    """A cut label starts a line or follows another cell's text (its block label's), the row's
-    numbers after it or not: not after the numbers, where its own continuation stands."""
-    return fragments[rank].place is not _Place.AFTER_NUMBERS
 
 
 def _starts(pieces: list[Piece], fragment: _Fragment) -> list[int]:

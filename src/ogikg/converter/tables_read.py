@@ -89,9 +89,8 @@ def read_cells(
                 continue  # a 表三 group heading followed by padding
             if row.cut:
                 warnings.append(
-                    f"{row.spec.notation if row.spec else row.head.text if row.head else rows.table}: "
-                    "a figure right after an open bracket of the row label may be part of it; "
-                    "the row's cells are not read"
+                    f"{_row_name(row)}: a figure right after an open bracket of the row label may be "
+                    "part of it; the row's cells are not read"
                 )
                 continue
             slots = row_slots(rows, row, previous)
@@ -99,7 +98,9 @@ def read_cells(
                 continue
             plan = plan_row(row, slots, units)
             if _cut_off(row, plan, text_end):
-                warnings.append(f"{_row_name(plan)}: the text ends inside the row; its cells are not read")
+                warnings.append(
+                    f"{_row_name(plan.row)}: the text ends inside the row; its cells are not read"
+                )
                 continue
             table_plans.append(plan)
             if row.spec is not None:
@@ -238,7 +239,7 @@ def _solve_runs(plans: list[RowPlan], spec: FormSpec, prose: ProseEvidence, warn
         readings_from_run(plan, result, prose)
         if not result.constrained and any(r.left or r.right for r in rules if _touches(r, plan)):
             warnings.append(
-                f"{_row_name(plan)}: the form's identities do not hold for the printed digits; "
+                f"{_row_name(plan.row)}: the form's identities do not hold for the printed digits; "
                 "the split uses no identity"
             )
 
@@ -248,8 +249,7 @@ def _touches(rule: digits.Rule, plan: RowPlan) -> bool:
     return any(key in keys for key in (*rule.left, *rule.right))
 
 
-def _row_name(plan: RowPlan) -> str:
-    row = plan.row
+def _row_name(row: RowMaterial) -> str:
     if row.spec is not None:
         return row.spec.notation
     return row.head.text if row.head is not None else row.table
@@ -265,7 +265,7 @@ def _emit(
     warnings: list[str],
 ) -> None:
     if plan.note:
-        warnings.append(f"{_row_name(plan)}: {plan.note}")
+        warnings.append(f"{_row_name(plan.row)}: {plan.note}")
     uncertain_names: list[str] = []
     reported = ValueStatus.REPORTED
     if plan.readings is None and plan.grid is not None:

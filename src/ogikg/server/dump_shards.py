@@ -176,7 +176,6 @@ def write_members(
     the statistics added up (``uri_space``: which subjects count as entities)."""
     folder = directory / SHARDS_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    generation = store.generation()
     oxigraph = store.oxigraph
     digests = loaded_digests(store)
     named = sorted(graph.value for graph in oxigraph.named_graphs() if isinstance(graph, ox.NamedNode))
@@ -224,16 +223,9 @@ def write_members(
             bar.update()
     for path in _stale_files(folder, members.values()):
         path.unlink()
-    _write_state(folder, {**fresh_state, "generation": generation, "shards": prints})
+    _write_state(folder, {**fresh_state, "shards": prints})
     statistics = merge((found for found in counts.values() if found is not None), uri_space)
     return ShardedDump(list(members.values()), statistics)
-
-
-def made_from(directory: Path) -> str | None:
-    """The generation of the store (``EmbeddedStore.generation``) the shards in ``directory``
-    were last brought up to date from, if any."""
-    generation = _read_state(directory / SHARDS_DIR).get("generation")
-    return generation if isinstance(generation, str) else None
 
 
 def _stale_files(folder: Path, members: Iterable[Member]) -> Iterator[Path]:

@@ -71,8 +71,8 @@ def _subject_key(subject: object) -> str:
 
 
 def count_quads(quads: Iterable[ox.Quad], tails: Iterable[str], uri_space: str) -> ShardCounts:
-    """Count a shard's quads; ``tails`` are the reports whose subjects it owns (none for the
-    graphs that no digest vouches for, whose subjects are all kept by name)."""
+    """Count a shard's quads; ``tails`` are the reports whose graphs it holds, whose subjects it
+    owns (agency, area and vocabulary graphs are no report's: their subjects are kept by name)."""
     owner_tails = set(tails)
     properties: Counter[str] = Counter()
     graphs: set[str] = set()

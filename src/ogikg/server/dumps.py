@@ -17,8 +17,11 @@ are added up from the shards' (``dump_statistics``), or counted by SPARQL aggreg
 they do not add up. A remote store is dumped whole: it writes its N-Quads to a temporary file, the
 TriG is converted from that file, zlib compresses both, and the statistics are counted as the TriG
 is written. Each file is written under a temporary name in the same directory and renamed into
-place, so readers never see half a file; gzip headers carry no time stamp, so the same data gives
-the same bytes and the same SHA-256.
+place, so readers never see half a file; gzip headers carry no time stamp, so the same data in
+the same kind of store gives the same bytes and the same SHA-256 (an embedded store's sharded
+dumps and a remote store's whole ones hold the same quads in another order). The manifest,
+written last, records the embedded store's generation the dumps were made from
+(``dumps_current``).
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 from ogikg import iris
 from ogikg.ontology import turtle_files
 from ogikg.server.cors import PublicReadRoute
-from ogikg.server.dump_shards import join_members, made_from, write_members
+from ogikg.server.dump_shards import join_members, write_members
 from ogikg.server.dump_statistics import DatasetStatistics
 from ogikg.server.errors import error_response
 from ogikg.server.negotiation import Format, negotiate
@@ -107,13 +110,18 @@ class Manifest:
     generated: str
     dumps: list[DumpInfo]
     statistics: DatasetStatistics
+    # the embedded store's generation the dumps were made from, written with them, last
+    store_generation: str | None = None
 
     def dump(self, name: str) -> DumpInfo | None:
         return next((d for d in self.dumps if d.name == name), None)
 
     def to_json(self) -> dict[str, Any]:
         dumps = [{k: v for k, v in asdict(d).items() if k != "directory"} for d in self.dumps]
-        return {"generated": self.generated, "dumps": dumps, "statistics": asdict(self.statistics)}
+        document = {"generated": self.generated, "dumps": dumps, "statistics": asdict(self.statistics)}
+        if self.store_generation is not None:
+            document["storeGeneration"] = self.store_generation
+        return document
 
     @classmethod
     def from_json(cls, document: dict[str, Any], directory: str = "") -> Manifest:
@@ -121,6 +129,7 @@ class Manifest:
             generated=str(document["generated"]),
             dumps=[DumpInfo(**{**d, "directory": directory}) for d in document["dumps"]],
             statistics=DatasetStatistics(**document.get("statistics", {})),
+            store_generation=document.get("storeGeneration"),
         )
 
 
@@ -139,9 +148,10 @@ def dumps_current(store: Store, directory: Path) -> bool:
     """Whether ``directory`` holds dumps of ``store`` as it is now. An embedded store's dumps must
     have been made since its last write, whoever wrote; a remote store's count as current when
     there are any, since its writes leave no trace here."""
-    if read_manifest(directory) is None:
+    manifest = read_manifest(directory)
+    if manifest is None:
         return False
-    return not isinstance(store, EmbeddedStore) or made_from(directory) == store.generation()
+    return not isinstance(store, EmbeddedStore) or manifest.store_generation == store.generation()
 
 
 def read_manifest(directory: str | os.PathLike[str] | None) -> Manifest | None:
@@ -416,6 +426,8 @@ def regenerate_dumps(
     target.mkdir(parents=True, exist_ok=True)
     pending: dict[str, Path] = {}
     space = uri_space or iris.data_base() + "id/"
+    # Taken before reading: a write made while the dumps are written leaves them stale.
+    generation = store.generation() if isinstance(store, EmbeddedStore) else None
     try:
         if isinstance(store, EmbeddedStore):
             nq_hash, trig_hash, stats = _sharded(store, target, pending, space, progress)
@@ -469,7 +481,7 @@ def regenerate_dumps(
         for name, path in pending.items():
             os.replace(path, target / name)
         pending.clear()
-        manifest = Manifest(generated=modified, dumps=dumps, statistics=stats)
+        manifest = Manifest(generated=modified, dumps=dumps, statistics=stats, store_generation=generation)
         temporary_manifest = _temporary(target, MANIFEST)
         temporary_manifest.write_text(
             json.dumps(manifest.to_json(), ensure_ascii=False, indent=1), encoding="utf-8"
